@@ -1,0 +1,54 @@
+# Two commands on a fresh machine with Python 3.11+:  make run  |  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+REQ_STAMP := $(VENV)/.requirements-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export HOST PORT
+
+.PHONY: run test build bench browser-deps ocr-deps clean help
+
+help:
+	@echo "make run    - install, index corpus/ (incrementally), serve http://$(HOST):$(PORT)"
+	@echo "make test   - install, run the whole test suite"
+	@echo "make bench  - run the benchmark suite (bench/)"
+
+$(REQ_STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.requirements-*
+	@touch $@
+
+build: $(REQ_STAMP)
+	$(BIN)/python -m indexer build
+
+run: $(REQ_STAMP)
+	@$(BIN)/python -m indexer build || echo "indexing failed: serving the previously built index, if any" >&2
+	$(BIN)/python app.py
+
+test: $(REQ_STAMP) browser-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(REQ_STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Browser tests drive Debian's Chromium; installed here when we are root, skipped (with a message) otherwise.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "could not install chromium: browser tests will be skipped"; \
+	else echo "chromium not found and not root: browser tests will be skipped (apt-get install chromium)"; fi
+
+# OCR for scanned PDFs (optional): tesseract with Chinese and English.
+ocr-deps:
+	@if command -v tesseract >/dev/null; then echo "tesseract present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra; \
+	else echo "run as root: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra"; fi
+
+clean:
+	rm -rf instance/index .pytest_cache

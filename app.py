@@ -1,0 +1,60 @@
+"""The Flask application: search page, document pages, JSON API (see ../shared/spec/API.md)."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from flask import Flask
+
+from indexer.config import PROJECT_ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application for one corpus and index folder."""
+    from indexer.search import IndexHandle
+    from web import api, pages, security
+    from web.i18n import t
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.update(SETTINGS=settings, JSON_AS_ASCII=False, TEMPLATES_AUTO_RELOAD=False)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["index"] = IndexHandle(settings.index_dir)
+    app.jinja_env.globals["t"] = t
+    security.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def _preload() -> None:
+    # jieba's dictionary takes most of a second to load: pay it at start-up, not in the first request
+    from indexer.segment import get_segmenter
+
+    get_segmenter()
+
+
+def serve() -> None:
+    """Serve with waitress on HOST:PORT (127.0.0.1:5000 by default); never in debug mode."""
+    from waitress import serve as waitress_serve
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = Settings.from_env()
+    _preload()
+    application = create_app(settings)
+    try:
+        application.extensions["index"].get()
+    except Exception as e:  # serve anyway: pages say how to build the index
+        print(f"warning: {e}", file=sys.stderr)
+    print(f"serving {settings.corpus_dir} on http://{settings.host}:{settings.port}", file=sys.stderr)
+    waitress_serve(application, host=settings.host, port=settings.port,
+                   threads=int(os.environ.get("THREADS", "8")), ident="customs-archive")
+
+
+app = create_app()
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,1 @@
+"""Ingestion and indexing of customs cooperation records (`python -m indexer build|search|stats`)."""

@@ -1,0 +1,64 @@
+"""All configuration in one place: environment variables, paths, limits."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Extensions the extractors understand; anything else is reported as "unknown type".
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+# Files that carry metadata about other files, never documents themselves.
+CATALOG_FILE = "catalog.csv"
+SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings for one process; build with `Settings.from_env()`."""
+
+    corpus_dir: Path
+    index_dir: Path
+    instance_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 5000
+    max_file_bytes: int = 50 * 1024 * 1024
+    passage_target_chars: int = 400
+    passage_max_chars: int = 700
+    max_query_chars: int = 500
+    max_page: int = 100
+    max_per_page: int = 100
+    build_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+
+    @classmethod
+    def from_env(cls, corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> "Settings":
+        """Settings from arguments, else environment variables, else defaults."""
+        corpus_dir = Path(corpus or os.environ.get("CORPUS_DIR") or PROJECT_ROOT / "corpus")
+        index_dir = Path(index or os.environ.get("INDEX_DIR") or PROJECT_ROOT / "instance" / "index")
+        if not corpus_dir.is_absolute():
+            corpus_dir = Path.cwd() / corpus_dir
+        if not index_dir.is_absolute():
+            index_dir = Path.cwd() / index_dir
+        return cls(
+            corpus_dir=corpus_dir,
+            index_dir=index_dir,
+            instance_dir=index_dir.parent,
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=_env_int("PORT", 5000),
+            max_file_bytes=_env_int("MAX_FILE_MB", 50) * 1024 * 1024,
+            build_workers=_env_int("BUILD_WORKERS", max(1, min(4, os.cpu_count() or 1))),
+        )
+
+    @property
+    def cache_dir(self) -> Path:
+        """Folder for caches owned by this service (jieba, OCR results)."""
+        return self.index_dir / "cache"

@@ -1,0 +1,91 @@
+"""The search engine behind a thin interface of ours (Whoosh today), so that it can change later.
+
+One engine document per passage: `pid` (our passage id, also a column for fast mapping from
+engine document numbers), `doc_id`, the word-analysed `text` and `title` (title only on a
+document's first passage, so a title match lifts the document once), and `bigrams`, the
+Chinese character bigrams of title and text for damaged or oddly segmented text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+from .analysis import bigram_analyzer, word_analyzer
+
+INDEX_NAME = "MAIN"
+TITLE_BOOST = 2.5
+
+
+def schema() -> Schema:
+    """The engine schema of a passage."""
+    return Schema(
+        pid=NUMERIC(numtype=int, bits=64, stored=False, sortable=True, unique=True, signed=False),
+        doc_id=ID(stored=False),
+        title=TEXT(analyzer=word_analyzer(), phrase=True, field_boost=TITLE_BOOST),
+        text=TEXT(analyzer=word_analyzer(), phrase=True),
+        bigrams=TEXT(analyzer=bigram_analyzer(), phrase=True),
+    )
+
+
+def exists(folder: Path) -> bool:
+    """True when the folder holds an engine index."""
+    return whoosh_index.exists_in(str(folder), indexname=INDEX_NAME)
+
+
+class EngineWriter:
+    """Adds and deletes passages in one index folder; nothing is visible before `commit`."""
+
+    def __init__(self, folder: Path, create: bool):
+        if create or not exists(folder):
+            self._ix = whoosh_index.create_in(str(folder), schema(), indexname=INDEX_NAME)
+        else:
+            self._ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+        self._w = self._ix.writer(limitmb=256)
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove every passage of a document."""
+        self._w.delete_by_term("doc_id", doc_id)
+
+    def add_passage(self, pid: int, doc_id: str, text, title: str | None) -> None:
+        """Add one passage; `text` is a string or pre-analysed tokens."""
+        fields = {"pid": pid, "doc_id": doc_id, "text": text, "bigrams": text}
+        if title:
+            fields["title"] = title
+            fields["bigrams"] = (title + "\n" + text) if isinstance(text, str) else text
+        self._w.add_document(**fields)
+
+    def commit(self, optimize: bool = False) -> None:
+        """Write segments and the table of contents."""
+        self._w.commit(optimize=optimize)
+
+    def cancel(self) -> None:
+        """Abandon the changes."""
+        self._w.cancel()
+
+
+class EngineReader:
+    """A searcher over one published index folder, with the engine-docnum → pid map."""
+
+    def __init__(self, folder: Path):
+        self._ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+        self.searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        reader = self.searcher.reader()
+        col = reader.column_reader("pid")
+        self.pid_of_docnum = np.fromiter((col[i] for i in range(reader.doc_count_all())), dtype=np.int64,
+                                         count=reader.doc_count_all())
+        self.deleted = np.zeros(len(self.pid_of_docnum), dtype=bool)
+        if reader.has_deletions():
+            for i in range(len(self.deleted)):
+                self.deleted[i] = reader.is_deleted(i)
+
+    def close(self) -> None:
+        """Release files."""
+        self.searcher.close()
+
+    def doc_count(self) -> int:
+        """Number of live passages."""
+        return self.searcher.doc_count()

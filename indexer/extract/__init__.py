@@ -1,0 +1,80 @@
+"""Files to text: one extractor per format, each giving pages of text and the file's own metadata.
+
+Every failure is an `ExtractionError` whose message is the one-line reason shown in the build
+report ("corrupt PDF: ...", "empty file", "unknown type .xyz").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read; the message is a one-line reason for the build report."""
+
+
+@dataclass
+class Page:
+    """Text of one page (PDF) or of a whole document (number None)."""
+
+    number: int | None
+    text: str
+
+
+@dataclass
+class Extracted:
+    """What a file yields before cutting and tagging."""
+
+    pages: list[Page]
+    kind: str
+    meta: dict = field(default_factory=dict)  # title, date, partners, topics, source_url, ...
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All pages' text."""
+        return "\n\n".join(p.text for p in self.pages)
+
+
+def extract(path: Path, max_bytes: int) -> Extracted:
+    """Extract a file by its suffix; raise ExtractionError with a one-line reason when it cannot be read."""
+    from . import docx, html, markdown, pdf, text
+
+    suffix = path.suffix.lower()
+    handlers = {
+        ".txt": text.extract, ".text": text.extract,
+        ".md": markdown.extract, ".markdown": markdown.extract,
+        ".html": html.extract, ".htm": html.extract,
+        ".pdf": pdf.extract,
+        ".docx": docx.extract,
+    }
+    handler = handlers.get(suffix)
+    if handler is None:
+        raise ExtractionError(f"unknown type {suffix or '(no extension)'}")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise ExtractionError(f"cannot read file: {e.strerror or e}") from None
+    if size == 0:
+        raise ExtractionError("empty file")
+    if size > max_bytes:
+        raise ExtractionError(f"file too large: {size / 1e6:.1f} MB > limit {max_bytes / 1e6:.0f} MB")
+    try:
+        result = handler(path)
+    except ExtractionError:
+        raise
+    except MemoryError:
+        raise ExtractionError("out of memory while reading") from None
+    except Exception as e:  # a library failing on a malformed file must not stop the build
+        raise ExtractionError(f"cannot read {suffix[1:]} file: {type(e).__name__}: {str(e)[:120]}") from None
+    if not any(p.text.strip() for p in result.pages):
+        raise ExtractionError(result.meta.get("empty_reason") or "no text found")
+    return result
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, with OS errors turned into a one-line reason."""
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise ExtractionError(f"cannot read file: {e.strerror or e}") from None

@@ -1,0 +1,175 @@
+"""Reading a user's query: words, "quoted phrases", -exclusions and prefix* wildcards.
+
+The query string is never handed to an engine query parser: field syntax, brackets and
+operators are read as plain text, so no input can raise a parse error or reach a field the
+user should not query. Each clause becomes engine queries over the word, title and bigram
+fields; cross-lingual expansions are added as alternatives of the clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from .analysis import bigram_tokens, word_tokens
+from .textnorm import fold, is_han
+
+MAX_PREFIX_EXPANSION = 64
+BIGRAM_WEIGHT = 0.35
+PROXIMITY_SLOP = 8
+PROXIMITY_BOOST = 1.5
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_SYNTAX = re.compile(r"[()\[\]{}^~:<>=\\/|&!+,;，；：、。（）【】《》〈〉「」『』]+")
+
+
+@dataclass
+class Alternative:
+    """One way a clause can match: analysed word terms and Chinese bigrams of one surface form."""
+
+    surface: str
+    words: list[str]
+    bigrams: list[str]
+    weight: float = 1.0
+
+
+@dataclass
+class Clause:
+    """One unit of the query that a matching document must satisfy (or must not, when negated)."""
+
+    raw: str
+    phrase: bool = False
+    prefix: bool = False
+    negated: bool = False
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        """Word terms of the clause as typed."""
+        return self.alternatives[0].words if self.alternatives else []
+
+
+@dataclass
+class ParsedQuery:
+    """The clauses of a query, plus what was expanded (shown to the user)."""
+
+    text: str
+    clauses: list[Clause]
+    expansions: list[dict] = field(default_factory=list)
+
+    @property
+    def positive(self) -> list[Clause]:
+        """Clauses a document must match."""
+        return [c for c in self.clauses if not c.negated and c.alternatives]
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is left to match (browse mode)."""
+        return not self.positive
+
+
+def _alternative(surface: str, weight: float = 1.0) -> Alternative | None:
+    words = [t[0] for t in word_tokens(surface, "query")]
+    bigrams = [t[0] for t in bigram_tokens(surface)]
+    if not words and not bigrams:
+        return None
+    return Alternative(surface, words, bigrams, weight)
+
+
+def parse(text: str, expand=None) -> ParsedQuery:
+    """Split a query into clauses; `expand(surface)` may return equivalent surfaces to add."""
+    clauses: list[Clause] = []
+    for m in _TOKEN.finditer(text or ""):
+        negated = bool(m.group(1))
+        if m.group(2) is not None:
+            raw, phrase, prefix = m.group(2).strip(), True, False
+        else:
+            raw, phrase, prefix = m.group(3), False, False
+            if raw.startswith("-") and len(raw) > 1:
+                negated, raw = True, raw[1:]
+            if raw.endswith("*") and len(raw.rstrip("*?")) >= 3 and raw.rstrip("*?").isascii():
+                prefix = True
+            raw = raw.replace("*", " ").replace("?", " ")
+        raw = _SYNTAX.sub(" ", raw).strip()
+        if not raw:
+            continue
+        if not phrase and " " in raw:  # syntax characters split a token: one clause per piece
+            for piece in raw.split():
+                _add_clause(clauses, piece, False, prefix, negated)
+            continue
+        _add_clause(clauses, raw, phrase, prefix, negated)
+    parsed = ParsedQuery(text=text, clauses=clauses)
+    if expand is not None:
+        for c in parsed.clauses:
+            if c.negated or c.prefix:
+                continue
+            for surface, source in expand(c.raw):
+                alt = _alternative(surface, 1.0)
+                if alt and alt.words != c.words and all(alt.words != a.words for a in c.alternatives):
+                    c.alternatives.append(alt)
+                    parsed.expansions.append({"term": c.raw, "also": surface, "source": source})
+    return parsed
+
+
+def _add_clause(clauses: list[Clause], raw: str, phrase: bool, prefix: bool, negated: bool) -> None:
+    alt = _alternative(raw)
+    if alt is None:
+        return
+    clauses.append(Clause(raw=raw, phrase=phrase, prefix=prefix, negated=negated, alternatives=[alt]))
+
+
+def _words_query(fieldname: str, words: list[str], phrase: bool, boost: float = 1.0):
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0], boost=boost)
+    if phrase:
+        return wq.Phrase(fieldname, words, boost=boost)
+    return wq.And([wq.Term(fieldname, w) for w in words], boost=boost)
+
+
+def clause_query(c: Clause, reader=None):
+    """The engine query that decides whether a passage matches this clause."""
+    if c.prefix and reader is not None:
+        stem = fold(c.raw.rstrip("*? ")).lower()
+        terms: list = []
+        for fieldname in ("text", "title"):
+            for i, t in enumerate(reader.expand_prefix(fieldname, stem)):
+                if i >= MAX_PREFIX_EXPANSION:
+                    break
+                terms.append(wq.Term(fieldname, t.decode("utf-8") if isinstance(t, bytes) else t))
+        return wq.Or(terms) if terms else wq.NullQuery
+    options = []
+    for alt in c.alternatives:
+        has_han = any(is_han(ch) for ch in alt.surface)
+        if alt.words:
+            options.append(_words_query("text", alt.words, c.phrase, alt.weight))
+            options.append(_words_query("title", alt.words, c.phrase, alt.weight))
+        if has_han and alt.bigrams:
+            # the exact string, wherever segmentation cut it differently
+            options.append(_words_query("bigrams", alt.bigrams, True, BIGRAM_WEIGHT * alt.weight))
+    return wq.Or(options) if options else wq.NullQuery
+
+
+def scoring_query(parsed: ParsedQuery, reader=None):
+    """The query that ranks passages: every clause, plus a bonus for all words close together."""
+    parts = [clause_query(c, reader) for c in parsed.positive]
+    words = [w for c in parsed.positive if not c.prefix for w in c.words]
+    if len(parsed.positive) > 1 and len(words) > 1:
+        parts.append(wq.Phrase("text", words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+    return wq.Or(parts)
+
+
+def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], list[str]]:
+    """Word terms to mark, and folded Chinese strings to mark wherever they occur."""
+    terms: set[str] = set()
+    strings: list[str] = []
+    for c in parsed.positive:
+        if c.prefix:
+            strings.append(fold(c.raw.rstrip("*? ")).lower())
+            continue
+        for alt in c.alternatives:
+            terms.update(alt.words)
+            s = fold(alt.surface)
+            if any(is_han(ch) for ch in s):
+                strings.append(s.replace(" ", ""))
+    return terms, sorted(set(strings), key=len, reverse=True)

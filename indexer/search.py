@@ -1,0 +1,448 @@
+"""Searching one index generation: matching, drill-sideways facets, grouping, excerpts.
+
+Matching is decided per document: every clause of the query must match some passage of the
+document, and the filters (years, partners, topics, language) apply to the document's tags.
+Facet counts count documents, each facet counted with its own selection left out, so that
+ticking one partner still shows the others. Ranking is per passage (BM25F over title, text
+and bigrams); documents are ordered by their best passage and show their best passages as
+excerpts, so one long document cannot flood the page.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+
+from . import highlight, publish
+from .engine import EngineReader
+from .expand import get_expander
+from .params import SearchRequest
+from .query import ParsedQuery, clause_query, highlight_terms, parse, scoring_query
+from .store import Store, loads
+from .taxonomy import load_taxonomy
+
+EXCERPTS_PER_HIT = 3
+CACHE_SIZE = 256
+
+
+class IndexUnavailable(Exception):
+    """No published index can be opened."""
+
+
+@dataclass
+class FacetTable:
+    """Document ↔ value pairs of one facet, for vectorised counting and filtering."""
+
+    values: list[str]
+    pair_doc: np.ndarray
+    pair_val: np.ndarray
+
+    @classmethod
+    def build(cls, per_doc: list[list[str]]) -> "FacetTable":
+        """From each document's list of values."""
+        values = sorted({v for vs in per_doc for v in vs})
+        index = {v: i for i, v in enumerate(values)}
+        docs, vals = [], []
+        for d, vs in enumerate(per_doc):
+            for v in vs:
+                docs.append(d)
+                vals.append(index[v])
+        return cls(values, np.array(docs, dtype=np.int32), np.array(vals, dtype=np.int32))
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """Matching documents per value."""
+        return np.bincount(self.pair_val[mask[self.pair_doc]], minlength=len(self.values))
+
+    def docs_with_any(self, selected: list[str], n_docs: int) -> np.ndarray:
+        """Documents having at least one of the selected values."""
+        idx = [i for i, v in enumerate(self.values) if v in set(selected)]
+        out = np.zeros(n_docs, dtype=bool)
+        if idx:
+            out[self.pair_doc[np.isin(self.pair_val, idx)]] = True
+        return out
+
+
+class SearchIndex:
+    """An opened generation: engine searcher, document store, in-memory facet tables."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.generation = folder.name
+        self.engine = EngineReader(folder)
+        self.store = Store(folder, readonly=True)
+        self._lock = threading.Lock()
+        self._cache: OrderedDict = OrderedDict()
+        rows = self.store.documents()
+        self.docs = [self._doc_dict(r) for r in rows]
+        self.doc_index = {d["doc_id"]: i for i, d in enumerate(self.docs)}
+        ord_to_idx = {r["ord"]: i for i, r in enumerate(rows)}
+        self.n_docs = len(self.docs)
+        max_pid = int(self.store.get_meta("next_pid", "1"))
+        self.pid_doc = np.full(max_pid + 1, -1, dtype=np.int32)
+        self.pid_n = np.zeros(max_pid + 1, dtype=np.int32)
+        for pid, doc_ord, n, *_ in self.store.db.execute("SELECT pid, doc_ord, n FROM passages"):
+            self.pid_doc[pid] = ord_to_idx.get(doc_ord, -1)
+            self.pid_n[pid] = n
+        pids = self.engine.pid_of_docnum
+        self.docnum_doc = np.where((pids >= 0) & (pids <= max_pid), self.pid_doc[np.clip(pids, 0, max_pid)], -1)
+        self.docnum_doc[self.engine.deleted] = -1
+        self.facets = {
+            "year": FacetTable.build([[str(y) for y in d["years"]] for d in self.docs]),
+            "partner": FacetTable.build([d["partners"] for d in self.docs]),
+            "topic": FacetTable.build([d["topics"] for d in self.docs]),
+            "lang": FacetTable.build([[d["lang"]] for d in self.docs]),
+        }
+        # newest first; undated documents last
+        keys = [(d["date"] or "", d["title"] or "") for d in self.docs]
+        order = sorted(range(self.n_docs), key=lambda i: keys[i], reverse=True)
+        self.date_rank = np.empty(self.n_docs, dtype=np.int64)
+        self.date_rank[order] = np.arange(self.n_docs)
+        self.vocabulary_size = None
+
+    @staticmethod
+    def _doc_dict(r) -> dict:
+        return {
+            "ord": r["ord"], "doc_id": r["doc_id"], "title": r["title"], "date": r["date"], "year": r["year"],
+            "lang": r["lang"], "kind": r["kind"], "partners": loads(r["partners"], []),
+            "topics": loads(r["topics"], []), "years": loads(r["years"], []),
+            "catalog": loads(r["catalog"], {}), "extracted": loads(r["extracted"], {}),
+            "size": r["size"], "n_passages": r["n_passages"],
+        }
+
+    def close(self) -> None:
+        """Release the engine and the store."""
+        self.engine.close()
+        self.store.close()
+
+    # -- matching --------------------------------------------------------------------------
+    def _docs_matching(self, q) -> np.ndarray:
+        mask = np.zeros(self.n_docs, dtype=bool)
+        with self._lock:
+            docnums = np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
+        if len(docnums):
+            d = self.docnum_doc[docnums]
+            mask[d[d >= 0]] = True
+        return mask
+
+    def query_mask(self, parsed: ParsedQuery) -> np.ndarray:
+        """Documents that match every positive clause and no negated one."""
+        key = ("mask", self._clauses_key(parsed))
+        cached = self._cache_get(key)
+        if cached is not None:
+            return cached
+        mask = np.ones(self.n_docs, dtype=bool)
+        reader = self.engine.searcher.reader()
+        for c in parsed.clauses:
+            if not c.alternatives:
+                continue
+            m = self._docs_matching(clause_query(c, reader))
+            mask &= ~m if c.negated else m
+        self._cache_put(key, mask)
+        return mask
+
+    @staticmethod
+    def _clauses_key(parsed: ParsedQuery) -> tuple:
+        return tuple((c.raw, c.phrase, c.prefix, c.negated, tuple(a.surface for a in c.alternatives))
+                     for c in parsed.clauses)
+
+    def _cache_get(self, key):
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        return None
+
+    def _cache_put(self, key, value) -> None:
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def filter_masks(self, req: SearchRequest) -> dict[str, np.ndarray]:
+        """One mask per facet with a selection (the year facet includes the year range)."""
+        masks: dict[str, np.ndarray] = {}
+        if req.years or req.year_from is not None or req.year_to is not None:
+            table = self.facets["year"]
+            chosen = {str(y) for y in req.years}
+            lo = req.year_from if req.year_from is not None else -1
+            hi = req.year_to if req.year_to is not None else 10**6
+            in_range = [v for v in table.values if lo <= int(v) <= hi]
+            if req.years:
+                values = [v for v in table.values if v in chosen and (lo <= int(v) <= hi)]
+            else:
+                values = in_range
+            masks["year"] = table.docs_with_any(values, self.n_docs)
+        if req.partners:
+            masks["partner"] = self.facets["partner"].docs_with_any(req.partners, self.n_docs)
+        if req.topics:
+            masks["topic"] = self.facets["topic"].docs_with_any(req.topics, self.n_docs)
+        if req.lang:
+            masks["lang"] = self.facets["lang"].docs_with_any([req.lang], self.n_docs)
+        return masks
+
+    # -- the search ------------------------------------------------------------------------
+    def search(self, req: SearchRequest, ui_lang: str | None = None) -> dict:
+        """Run a search; the result is the JSON object of API.md (plus a few extra fields)."""
+        expander = get_expander()
+        text = expander.quote_known_phrases(req.q) if req.expand else req.q
+        parsed = parse(text, expander.expand if req.expand else None)
+        qmask = self.query_mask(parsed) if parsed.clauses else np.ones(self.n_docs, dtype=bool)
+        if not parsed.positive:
+            qmask = qmask.copy()
+        masks = self.filter_masks(req)
+        result_mask = qmask.copy()
+        for m in masks.values():
+            result_mask &= m
+        total = int(result_mask.sum())
+        facets = self._facets(req, qmask, masks, ui_lang)
+
+        start = (req.page - 1) * req.per_page
+        if parsed.empty or req.sort == "date":
+            ranked = self._by_date(result_mask)
+            page_docs = ranked[start : start + req.per_page]
+            scores = {}
+            best_passages = {}
+            if not parsed.empty:
+                best_passages, scores = self._passages_for_docs(parsed, page_docs)
+        else:
+            page_docs, best_passages, scores = self._by_relevance(parsed, result_mask, start, req.per_page)
+        hits = self._hits(page_docs, best_passages, scores, parsed, req)
+        return {
+            "query": req.q, "total": total, "page": req.page, "per_page": req.per_page,
+            "sort": req.sort, "hits": hits, "facets": facets,
+            "expansions": parsed.expansions, "filters": req.filters(), "generation": self.generation,
+        }
+
+    def _by_date(self, mask: np.ndarray) -> list[int]:
+        idx = np.nonzero(mask)[0]
+        return [int(i) for i in idx[np.argsort(self.date_rank[idx], kind="stable")]]
+
+    def _allowed_docnums(self, mask: np.ndarray):
+        if mask.all():
+            return None
+        ok = (self.docnum_doc >= 0) & mask[np.clip(self.docnum_doc, 0, None)]
+        return set(np.nonzero(ok)[0].tolist())
+
+    def _by_relevance(self, parsed: ParsedQuery, mask: np.ndarray, start: int, count: int):
+        """Documents of one page in order of their best passage, with their best passages."""
+        need = start + count
+        if need == 0 or not mask.any():
+            return [], {}, {}
+        q = scoring_query(parsed, self.engine.searcher.reader())
+        allowed = self._allowed_docnums(mask)
+        limit = max(50, need * 6)
+        total_passages = self.engine.doc_count()
+        while True:
+            with self._lock:
+                results = self.engine.searcher.search(q, limit=limit, filter=allowed)
+                scored = [(h.docnum, h.score) for h in results]
+            order: list[int] = []
+            best: dict[int, list[tuple[int, float]]] = {}
+            for docnum, score in scored:
+                d = int(self.docnum_doc[docnum])
+                if d < 0 or not mask[d]:
+                    continue
+                if d not in best:
+                    best[d] = []
+                    order.append(d)
+                if len(best[d]) < EXCERPTS_PER_HIT:
+                    best[d].append((int(self.engine.pid_of_docnum[docnum]), score))
+            if len(order) >= need or len(scored) < limit or limit >= total_passages:
+                break
+            limit *= 4
+        # documents that match only through clauses spread over passages may not have
+        # a scored passage; they follow, newest first
+        if len(order) < need:
+            rest = [d for d in self._by_date(mask) if d not in best]
+            order.extend(rest[: need - len(order)])
+        page = order[start : start + count]
+        scores = {d: best[d][0][1] for d in page if d in best}
+        return page, {d: best.get(d, []) for d in page}, scores
+
+    def _passages_for_docs(self, parsed: ParsedQuery, docs: list[int]):
+        """Best passages of given documents (used when sorting by date)."""
+        q = scoring_query(parsed, self.engine.searcher.reader())
+        best, scores = {}, {}
+        for d in docs:
+            doc_q = wq.And([q, wq.Term("doc_id", self.docs[d]["doc_id"])])
+            with self._lock:
+                results = self.engine.searcher.search(doc_q, limit=EXCERPTS_PER_HIT)
+                found = [(int(self.engine.pid_of_docnum[h.docnum]), h.score) for h in results]
+            best[d] = found
+            if found:
+                scores[d] = found[0][1]
+        return best, scores
+
+    def _default_passages(self, d: int, req: SearchRequest, limit: int) -> list[int]:
+        """Passages to show when nothing was scored: those that meet the filters, else the first."""
+        rows = self.store.passages_of(self.docs[d]["ord"])
+        wanted_years = set(req.years)
+        chosen = []
+        for r in rows:
+            ok = True
+            if wanted_years or req.year_from is not None or req.year_to is not None:
+                ys = loads(r["years"], [])
+                lo = req.year_from or -1
+                hi = req.year_to or 10**6
+                ok &= any((not wanted_years or y in wanted_years) and lo <= y <= hi for y in ys)
+            if req.partners:
+                ok &= bool(set(loads(r["partners"], [])) & set(req.partners))
+            if req.topics:
+                ok &= bool(set(loads(r["topics"], [])) & set(req.topics))
+            if ok:
+                chosen.append(r["pid"])
+            if len(chosen) >= limit:
+                break
+        if chosen:
+            return chosen
+        return [rows[0]["pid"]] if rows else []
+
+    def _hits(self, page_docs, best_passages, scores, parsed: ParsedQuery, req: SearchRequest) -> list[dict]:
+        terms, strings = highlight_terms(parsed)
+        want: dict[int, list[int]] = {}
+        for d in page_docs:
+            pids = [pid for pid, _s in best_passages.get(d, [])]
+            want[d] = pids or self._default_passages(d, req, 2)
+        rows = self.store.passages_by_pid([p for ps in want.values() for p in ps])
+        hits = []
+        for d in page_docs:
+            doc = self.docs[d]
+            excerpts = []
+            for pid in want[d]:
+                r = rows.get(pid)
+                if r is None:
+                    continue
+                spans = highlight.match_spans(r["text"], terms, strings)
+                excerpts.append({"n": r["n"], "page": r["page"], "years": loads(r["years"], []),
+                                 "html": highlight.snippet(r["text"], spans)})
+            url_anchor = f"#p-{excerpts[0]['n']}" if excerpts else ""
+            hits.append({
+                "doc_id": doc["doc_id"], "title": doc["title"], "date": doc["date"], "year": doc["year"],
+                "lang": doc["lang"], "partners": doc["partners"], "topics": doc["topics"],
+                "score": round(float(scores.get(d, 0.0)), 4), "excerpts": excerpts,
+                "url": f"/doc/{quote_doc_id(doc['doc_id'])}{url_anchor}",
+            })
+        return hits
+
+    def _facets(self, req: SearchRequest, qmask: np.ndarray, masks: dict[str, np.ndarray], ui_lang) -> dict:
+        tax = load_taxonomy()
+        selected = {
+            "year": {str(y) for y in req.years}, "partner": set(req.partners),
+            "topic": set(req.topics), "lang": {req.lang} if req.lang else set(),
+        }
+        out: dict[str, list[dict]] = {}
+        for name, table in self.facets.items():
+            base = qmask.copy()
+            for other, m in masks.items():
+                if other != name:
+                    base &= m
+            counts = table.counts(base)
+            items = []
+            for i, v in enumerate(table.values):
+                c = int(counts[i])
+                if c == 0 and v not in selected[name]:
+                    continue
+                item = {"value": v, "count": c, "selected": v in selected[name]}
+                if name in ("partner", "topic"):
+                    e = tax.entry(v)
+                    item["label"] = e.label(ui_lang) if e else v
+                items.append(item)
+            for v in selected[name] - set(table.values):  # a selected value absent from the index
+                item = {"value": v, "count": 0, "selected": True}
+                if name in ("partner", "topic"):
+                    e = tax.entry(v)
+                    item["label"] = e.label(ui_lang) if e else v
+                items.append(item)
+            if name == "year":
+                items.sort(key=lambda it: it["value"])
+            else:
+                items.sort(key=lambda it: (-it["count"], it["value"]))
+            out[name] = items
+        return out
+
+    # -- documents -------------------------------------------------------------------------
+    def document(self, doc_id: str) -> dict | None:
+        """A document with its passages, as `GET /api/doc/<doc_id>` returns it."""
+        i = self.doc_index.get(doc_id)
+        if i is None:
+            return None
+        doc = self.docs[i]
+        rows = self.store.passages_of(doc["ord"])
+        passages = [{"n": r["n"], "text": r["text"], "page": r["page"], "years": loads(r["years"], []),
+                     "partners": loads(r["partners"], []), "topics": loads(r["topics"], [])} for r in rows]
+        return {
+            "doc_id": doc["doc_id"], "title": doc["title"], "date": doc["date"], "year": doc["year"],
+            "lang": doc["lang"], "partners": doc["partners"], "topics": doc["topics"],
+            "source": {"path": doc["doc_id"], "kind": doc["kind"], "size": doc["size"],
+                       "url": doc["catalog"].get("source_url") or doc["extracted"].get("source_url")},
+            "catalog": doc["catalog"], "extracted": doc["extracted"], "years": doc["years"],
+            "passages": passages,
+        }
+
+    def stats(self) -> dict:
+        """Counts for `indexer stats` and the health check."""
+        tax = load_taxonomy()
+        all_docs = np.ones(self.n_docs, dtype=bool)
+        top = {}
+        for name in ("partner", "topic"):
+            t = self.facets[name]
+            counts = t.counts(all_docs)
+            order = np.argsort(-counts)[:10]
+            top[name] = [{"value": t.values[i], "label": tax.entry(t.values[i]).label() if tax.entry(t.values[i]) else t.values[i],
+                          "count": int(counts[i])} for i in order if counts[i] > 0]
+        langs = dict(zip(self.facets["lang"].values, self.facets["lang"].counts(all_docs).tolist()))
+        size = sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
+        return {
+            "generation": self.generation, "documents": self.n_docs, "passages": self.engine.doc_count(),
+            "languages": langs, "index_bytes": size, "built_at": self.store.get_meta("built_at"),
+            "corpus": self.store.get_meta("corpus"), "top_partners": top["partner"], "top_topics": top["topic"],
+            "years": [int(v) for v in self.facets["year"].values],
+        }
+
+
+def quote_doc_id(doc_id: str) -> str:
+    """A doc_id percent-encoded for a URL path (slashes kept)."""
+    from urllib.parse import quote
+
+    return quote(doc_id, safe="/")
+
+
+class IndexHandle:
+    """The process's view of INDEX_DIR: reopens when a new generation is published."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = index_dir
+        self._current: SearchIndex | None = None
+        self._old: list[SearchIndex] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> SearchIndex:
+        """The newest published generation, opened (IndexUnavailable when there is none)."""
+        folder = publish.current_generation(self.index_dir)
+        cur = self._current
+        if cur is not None and folder is not None and cur.folder == folder:
+            return cur
+        with self._lock:
+            cur = self._current
+            if folder is None:
+                if cur is not None:
+                    return cur  # keep serving what we have
+                raise IndexUnavailable("no index has been built yet: run `python -m indexer build`")
+            if cur is None or cur.folder != folder:
+                try:
+                    new = SearchIndex(folder)
+                except Exception as e:
+                    if cur is not None:
+                        return cur
+                    raise IndexUnavailable(f"index cannot be opened: {type(e).__name__}") from None
+                if cur is not None:
+                    self._old.append(cur)
+                    # searches in flight may still use the old one: close it a little later
+                    while len(self._old) > 2:
+                        self._old.pop(0).close()
+                self._current = new
+            return self._current

@@ -1,0 +1,32 @@
+"""Text folding shared by indexing, querying, tagging and highlighting."""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+
+def is_han(ch: str) -> bool:
+    """True for a CJK ideograph (the main block and extension A, plus compatibility ideographs)."""
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    nf = unicodedata.normalize("NFKC", ch)
+    return nf if len(nf) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """NFKC width folding and Traditional→Simplified, keeping the length so offsets map back."""
+    nf = unicodedata.normalize("NFKC", text)
+    if len(nf) != len(text):
+        nf = "".join(_fold_char(c) for c in text)
+    out = _T2S.convert(nf)
+    if len(out) != len(nf):
+        out = "".join(c2 if len(c2 := _T2S.convert(c)) == 1 else c for c in nf)
+    return out

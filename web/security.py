@@ -1,0 +1,47 @@
+"""Response headers and error handlers: a strict CSP, no tracebacks, JSON errors on the API."""
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    """Install security headers and error handlers."""
+
+    @app.after_request
+    def headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        if _wants_json():
+            return jsonify({"error": e.description or e.name}), e.code
+        return _error_page(e.code, e.description or e.name)
+
+    @app.errorhandler(Exception)
+    def internal_error(e: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        if _wants_json():
+            return jsonify({"error": "internal error"}), 500
+        return _error_page(500, None)
+
+
+def _error_page(code: int, message: str | None):
+    """An error page in the user's language; plain text if even that fails."""
+    from .pages import ui_lang
+
+    try:
+        return render_template("error.html", code=code, message=message, lang=ui_lang()), code
+    except Exception:  # never a traceback in a page
+        return Response(f"{code} {message or 'error'}\n", status=code, mimetype="text/plain")
