@@ -9,10 +9,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Extensions the extractors understand; anything else is reported as "unknown type".
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx")
+# Old binary Office formats: reported with what to do instead of "unknown type".
+LEGACY_OFFICE = {".doc": ".docx", ".ppt": ".pptx", ".xls": ".xlsx"}
 # Files that carry metadata about other files, never documents themselves.
 CATALOG_FILE = "catalog.csv"
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+
+
+# OCR of pages without a text layer (tesseract); languages joined with "+".
+OCR_LANGS = os.environ.get("OCR_LANGS", "chi_sim+eng")
+OCR_DPI = 300
+OCR_TIMEOUT_S = 180  # one page
 
 
 def _env_int(name: str, default: int) -> int:

@@ -20,9 +20,12 @@ def weight(text: str) -> float:
     return han + (len(text) - han) / 2
 
 
-def _join(a: str, b: str) -> str:
+def join_lines(a: str, b: str) -> str:
+    """Two wrapped lines glued: a word hyphenated across them re-joined, no space between Chinese."""
     if not a:
         return b
+    if a.endswith(("\u00ad", "\x02")):  # soft hyphen (pdfium writes U+0002 for one at a line end)
+        return a[:-1] + b
     if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():
         return a[:-1] + b  # a word hyphenated across lines
     if is_han(a[-1]) or is_han(b[0]) or a[-1] in "，。、；：“”（）《》" or b[0] in "，。、；：“”（）《》":
@@ -47,7 +50,7 @@ def paragraphs(text: str) -> list[str]:
         if cur and (_MARKER_START.match(line) and (_TERMINAL_END.search(prev) or len(prev) < 0.6 * full)):
             out.append(cur)
             cur = ""
-        cur = _join(cur, line)
+        cur = join_lines(cur, line)
         prev = line
     if cur:
         out.append(cur)
@@ -95,7 +98,7 @@ def cut_passages(text: str, target: float = 350, maximum: float = 700) -> list[s
             passages.append(cur)
             cur, cur_w = "", 0.0
         if cur:
-            cur = cur + ("\n" if new_para else "") + unit if new_para else _join(cur, unit)
+            cur = cur + ("\n" if new_para else "") + unit if new_para else join_lines(cur, unit)
         else:
             cur = unit
         cur_w += w

@@ -29,6 +29,7 @@ class Extracted:
     kind: str
     meta: dict = field(default_factory=dict)  # title, date, partners, topics, source_url, ...
     warnings: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)  # how pages were read (PDF: fast/layout/pdfminer/ocr)
 
     @property
     def text(self) -> str:
@@ -36,21 +37,36 @@ class Extracted:
         return "\n\n".join(p.text for p in self.pages)
 
 
-def extract(path: Path, max_bytes: int) -> Extracted:
-    """Extract a file by its suffix; raise ExtractionError with a one-line reason when it cannot be read."""
-    from . import docx, html, markdown, pdf, text
+def unsupported_reason(suffix: str) -> str:
+    """The one-line reason for a file type no extractor reads."""
+    from ..config import LEGACY_OFFICE
+
+    suffix = suffix.lower()
+    if suffix in LEGACY_OFFICE:
+        return f"old binary Office format {suffix}: save it as {LEGACY_OFFICE[suffix]}"
+    return f"unknown type {suffix or '(no extension)'}"
+
+
+def extract(path: Path, max_bytes: int, cache_dir: Path | None = None) -> Extracted:
+    """Extract a file by its suffix; raise ExtractionError with a one-line reason when it cannot be read.
+
+    `cache_dir` keeps slow results (OCR) between builds.
+    """
+    from . import docx, html, markdown, pdf, pptx, text, xlsx
 
     suffix = path.suffix.lower()
     handlers = {
         ".txt": text.extract, ".text": text.extract,
         ".md": markdown.extract, ".markdown": markdown.extract,
         ".html": html.extract, ".htm": html.extract,
-        ".pdf": pdf.extract,
+        ".pdf": lambda p: pdf.extract(p, cache_dir),
         ".docx": docx.extract,
+        ".pptx": pptx.extract,
+        ".xlsx": xlsx.extract,
     }
     handler = handlers.get(suffix)
     if handler is None:
-        raise ExtractionError(f"unknown type {suffix or '(no extension)'}")
+        raise ExtractionError(unsupported_reason(suffix))
     try:
         size = path.stat().st_size
     except OSError as e:

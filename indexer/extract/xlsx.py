@@ -1,0 +1,48 @@
+"""Spreadsheets (.xlsx) through openpyxl: registers of agreements, visits and events are kept in
+Excel. Each sheet is one page of rows, cells joined by " | ", the header row repeated nowhere."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from . import Extracted, ExtractionError, Page
+
+MAX_ROWS = 50_000  # per sheet; a larger sheet is data, not a record to read
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def extract(path: Path) -> Extracted:
+    """An .xlsx file: one page per sheet (numbered in order), the sheet name as a heading."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise ExtractionError(f"corrupt xlsx: {type(e).__name__}") from None
+    pages: list[Page] = []
+    warnings: list[str] = []
+    try:
+        for number, sheet in enumerate(book.worksheets, start=1):
+            lines = [sheet.title]
+            for i, row in enumerate(sheet.iter_rows(values_only=True)):
+                if i >= MAX_ROWS:
+                    warnings.append(f"sheet {sheet.title}: only the first {MAX_ROWS} rows read")
+                    break
+                cells = [_cell(v) for v in row]
+                if any(cells):
+                    lines.append(" | ".join(c for c in cells if c))
+            pages.append(Page(number, "\n".join(lines) if len(lines) > 1 else ""))
+        title = book.properties.title if book.properties else None
+    finally:
+        book.close()
+    meta = {"title": title.strip()} if title and title.strip() else {}
+    return Extracted(pages=pages, kind="xlsx", meta=meta, warnings=warnings)
