@@ -6,6 +6,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from ..boilerplate import strip_chrome
+from ..columns_text import fix_read_across
 from . import Extracted, ExtractionError, Page, read_bytes
 
 
@@ -27,6 +28,10 @@ def decode(data: bytes) -> str:
 
 
 def extract(path: Path) -> Extracted:
-    """A .txt file: decoded, with site navigation and notice blocks trimmed."""
-    text = strip_chrome(decode(read_bytes(path)))
-    return Extracted(pages=[Page(None, text)], kind="text", meta={"empty_reason": "no text after removing site navigation"})
+    """A .txt file: decoded, two columns read across by OCR put back in order, site chrome trimmed."""
+    text, split = fix_read_across(decode(read_bytes(path)))
+    result = Extracted(pages=[Page(None, strip_chrome(text))], kind="text",
+                       meta={"empty_reason": "no text after removing site navigation"})
+    if split:
+        result.stats["read_across_lines"] = split
+    return result
