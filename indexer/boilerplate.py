@@ -11,7 +11,8 @@ import re
 _CHROME = re.compile(
     r"版权所有|版权声明|ICP备|ICP证|网站地图|网站留言|设为首页|加为收藏|联系我们|免责声明|当前位置|您现在的位置|"
     r"公网安备|Copyright|All Rights Reserved|Current Location|Privacy Policy|Terms of Use|Sitemap|"
-    r"Share this|分享到|扫一扫|微信公众号|返回顶部|Back to top|打印本页|关闭窗口|【打印】|【关闭】",
+    r"Share this|分享到|扫一扫|微信公众号|返回顶部|Back to top|打印本页|关闭窗口|【打印】|【关闭】|"
+    r"^责任编辑[:：]|^\(?编辑[:：]|尽在.{0,12}(APP|客户端)|下载.{0,8}客户端",
     re.IGNORECASE,
 )
 # Words of disclaimers and reprint notices ("凡本网注明…转载…授权…").

@@ -18,12 +18,13 @@ from pathlib import Path
 from . import engine, metadata, publish
 from .analysis import ANALYSIS_VERSION
 from .config import SUPPORTED_SUFFIXES, Settings
-from .documents import Document, build_document
-from .extract import ExtractionError
+from .documents import Document, document_from_extracted
+from .extract import ExtractionError, extract, unsupported_reason
 from .segment import fingerprint as segmenter_fingerprint
 from .store import FileState, Store
 
-PASSAGE_VERSION = "1"  # bump when cutting or tagging changes, to re-read every file
+PASSAGE_VERSION = "2"  # bump when extraction, cutting or tagging changes, to re-read every file
+PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 
 
 class BuildError(Exception):
@@ -43,7 +44,8 @@ class BuildReport:
     generation: str | None = None
     seconds: float = 0.0
     bytes_read: int = 0
-    pages: int = 0
+    pages: int = 0  # pages read: PDF pages, slides, sheets; a text file is one
+    pdf_pages: dict = field(default_factory=lambda: dict.fromkeys(PDF_ROUTES, 0))  # how PDF pages were read
     passages: int = 0
 
     def as_json(self) -> dict:
@@ -52,8 +54,9 @@ class BuildReport:
             "added": self.added, "updated": self.updated, "removed": self.removed,
             "unchanged": self.unchanged, "failed": self.failed, "warnings": self.warnings,
             "generation": self.generation, "seconds": round(self.seconds, 3),
-            "mb_per_s": round(self.bytes_read / 1e6 / self.seconds, 3) if self.seconds else None,
-            "pages_per_s": round(self.pages / self.seconds, 1) if self.seconds else None,
+            "bytes_read": self.bytes_read, "pages": self.pages, "pdf_pages": self.pdf_pages,
+            "mb_per_s": round(self.bytes_read / 1e6 / self.seconds, 3) if self.seconds and self.bytes_read else None,
+            "pages_per_s": round(self.pages / self.seconds, 1) if self.seconds and self.pages else None,
         }
 
 
@@ -123,7 +126,7 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
                 report.failed.append({"path": rel, "error": reason})
                 continue
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                report.failed.append({"path": rel, "error": f"unknown type {path.suffix.lower() or '(no extension)'}"})
+                report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
                 continue
             meta = dict(catalog.get(rel, {}))
             sidecar = metadata.sidecar_for(path)
@@ -144,16 +147,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _extract_one(args) -> tuple[str, Document | None, str | None, int]:
-    path, doc_id, meta, max_bytes, target, maximum = args
+def _extract_one(args) -> tuple[str, Document | None, str | None, dict]:
+    """(doc_id, document or None, error, stats: pages read and, for PDFs, how each page was read)."""
+    path, doc_id, meta, max_bytes, target, maximum, cache_dir = args
     try:
-        doc = build_document(Path(path), doc_id, meta, max_bytes, target, maximum)
-        pages = len({p.page for p in doc.passages if p.page is not None}) or 0
-        return doc_id, doc, None, pages
+        ex = extract(Path(path), max_bytes, cache_dir)
+        doc = document_from_extracted(ex, doc_id, meta, target, maximum)
+        return doc_id, doc, None, {"pages": ex.stats.get("pages", len(ex.pages)), **ex.stats}
     except ExtractionError as e:
-        return doc_id, None, str(e), 0
+        return doc_id, None, str(e), {}
     except Exception as e:  # never let one file stop the build
-        return doc_id, None, f"internal error while reading: {type(e).__name__}: {str(e)[:120]}", 0
+        return doc_id, None, f"internal error while reading: {type(e).__name__}: {str(e)[:120]}", {}
 
 
 def _progress(total: int, quiet: bool):
@@ -243,9 +247,10 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
                 for doc_id, st in refresh:
                     store.set_file_state(doc_id, st)
                 jobs = [(str(c.path), c.doc_id, c.meta, settings.max_file_bytes,
-                         settings.passage_target_chars, settings.passage_max_chars) for c in to_read]
+                         settings.passage_target_chars, settings.passage_max_chars, settings.cache_dir)
+                        for c in to_read]
                 bar = _progress(len(jobs), quiet)
-                for doc_id, doc, error, pages in _run_jobs(jobs, settings.build_workers):
+                for doc_id, doc, error, stats in _run_jobs(jobs, settings.build_workers):
                     c = by_id[doc_id]
                     existed = doc_id in old_states
                     if doc is None:
@@ -261,7 +266,9 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
                             writer.add_passage(pid, doc_id, p.text, doc.title if p.n == 0 else None)
                         store.set_file_state(doc_id, FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash))
                         report.bytes_read += c.size
-                        report.pages += pages
+                        report.pages += stats["pages"]
+                        for route in PDF_ROUTES:
+                            report.pdf_pages[route] += stats.get(route, 0)
                         report.passages += len(doc.passages)
                         report.updated += existed
                         report.added += not existed

@@ -38,6 +38,8 @@ def cmd_build(args) -> int:
         f"in {report.seconds:.2f} s"
         + (f" ({j['mb_per_s']} MB/s, {j['pages_per_s']} pages/s)" if report.bytes_read else "")
     )
+    if any(report.pdf_pages.values()):
+        _err("PDF pages: " + ", ".join(f"{n} {route}" for route, n in report.pdf_pages.items() if n))
     if args.json:
         print(json.dumps(j, ensure_ascii=False, indent=2))
     return 0

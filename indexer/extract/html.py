@@ -53,7 +53,9 @@ def main_text(html: str) -> tuple[str, dict]:
     """The main text of a page and its metadata (title, date) as trafilatura finds them."""
     meta: dict = {}
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True,
+        # the page's own date (meta tags, <time>, URL), not the first date its text mentions
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = ""
     if doc is not None:

@@ -13,8 +13,17 @@ from . import Extracted, ExtractionError, Page, read_bytes
 from .html import main_text, structural_text
 from .text import decode
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
-_HTML_TAG = re.compile(r"</?(p|div|span|br|table|img|a|section|article)\b", re.I)
+# Indented code blocks are off: in saved web pages indentation is HTML layout, not code.
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable("code")
+# Block-level HTML makes a body a saved web page; inline tags (<br>, <a>, <img>) are ordinary Markdown.
+_HTML_TAG = re.compile(r"</?(p|div|table|section|article|body|html)\b", re.I)
+_TIGHT_HEADING = re.compile(r"^(#{1,6})(?=[^\s#\d])", re.M)  # "##Title": a heading all the same
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}")  # {:target="_blank"}, {:.mobile-block}
+
+
+def normalise_body(body: str) -> str:
+    """Markdown dialects made CommonMark: headings without a space after '#', kramdown attribute lists dropped."""
+    return _KRAMDOWN_ATTRS.sub("", _TIGHT_HEADING.sub(r"\1 ", body))
 
 
 def _as_list(value) -> list[str]:
@@ -55,11 +64,13 @@ def extract(path: Path) -> Extracted:
     else:
         warning = None
     meta = front_matter_meta(fm)
+    body = normalise_body(body)
     html = _MD.render(body)
     if len(_HTML_TAG.findall(body)) >= 3:
         text, page_meta = main_text(html)  # a saved web page: keep its main text only
         for k, v in page_meta.items():
-            meta.setdefault(k, v)
+            if k != "date":  # a body without its page's head has no date of its own, only dates in the text
+                meta.setdefault(k, v)
     else:
         text = strip_chrome(structural_text(html))
     if not text.strip() and not body.strip():
