@@ -21,14 +21,14 @@ $(REQ_STAMP): requirements.txt
 	@rm -f $(VENV)/.requirements-*
 	@touch $@
 
-build: $(REQ_STAMP)
+build: $(REQ_STAMP) ocr-deps
 	$(BIN)/python -m indexer build
 
-run: $(REQ_STAMP)
+run: $(REQ_STAMP) ocr-deps
 	@$(BIN)/python -m indexer build || echo "indexing failed: serving the previously built index, if any" >&2
 	$(BIN)/python app.py
 
-test: $(REQ_STAMP) browser-deps
+test: $(REQ_STAMP) browser-deps ocr-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(REQ_STAMP)
@@ -43,12 +43,18 @@ browser-deps:
 		|| echo "could not install chromium: browser tests will be skipped"; \
 	else echo "chromium not found and not root: browser tests will be skipped (apt-get install chromium)"; fi
 
-# OCR for scanned PDFs (optional): tesseract with Chinese and English.
+# OCR for scanned PDFs: tesseract with Simplified/Traditional Chinese and English. Installed here when
+# we are root (as browser-deps); otherwise scanned pages are reported "no text layer; OCR not installed".
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng
 ocr-deps:
-	@if command -v tesseract >/dev/null; then echo "tesseract present"; \
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+		&& tesseract --list-langs 2>/dev/null | grep -qx eng; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra; \
-	else echo "run as root: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra"; fi
+		echo "installing tesseract (chi_sim, chi_tra, eng) for scanned PDFs"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null) \
+		|| echo "could not install tesseract: scanned PDFs will be reported, not read"; \
+	else echo "tesseract with chi_sim+eng not found and not root: scanned PDFs will be reported, not read" \
+		"(sudo apt-get install $(OCR_PACKAGES))"; fi
 
 clean:
 	rm -rf instance/index .pytest_cache

@@ -20,6 +20,11 @@ def weight(text: str) -> float:
     return han + (len(text) - han) / 2
 
 
+def _cjk(ch: str) -> bool:
+    """Chinese, Japanese kana and full-width punctuation: written without spaces between."""
+    return is_han(ch) or "\u3000" <= ch <= "\u30ff" or "\uff00" <= ch <= "\uffef" or ch in "“”"
+
+
 def join_lines(a: str, b: str) -> str:
     """Two wrapped lines glued: a word hyphenated across them re-joined, no space between Chinese."""
     if not a:
@@ -28,7 +33,7 @@ def join_lines(a: str, b: str) -> str:
         return a[:-1] + b
     if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():
         return a[:-1] + b  # a word hyphenated across lines
-    if is_han(a[-1]) or is_han(b[0]) or a[-1] in "，。、；：“”（）《》" or b[0] in "，。、；：“”（）《》":
+    if _cjk(a[-1]) or _cjk(b[0]):
         return a + b
     return a + " " + b
 

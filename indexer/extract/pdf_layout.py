@@ -67,14 +67,14 @@ def dedupe(glyphs: list[Glyph], tolerance: float = OVERPRINT_TOLERANCE) -> list[
         w = max(g.x1 - g.x0, 0.5)
         tol = tolerance * min(h, w)
         cell = max(h, 1.0)
-        cx, cy = int(g.x0 // cell), int(g.top // cell)
-        duplicate = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for k in grid.get((g.text, cx + dx, cy + dy), ()):
-                    if abs(k.x0 - g.x0) <= tol and abs(k.top - g.top) <= tol:
-                        duplicate = True
-                        break
+        fx, fy = g.x0 / cell, g.top / cell
+        cx, cy = int(fx), int(fy)
+        # tol < cell/2: a copy can only sit in this cell or the neighbours on the near sides
+        nx = cx - 1 if fx - cx < 0.5 else cx + 1
+        ny = cy - 1 if fy - cy < 0.5 else cy + 1
+        duplicate = any(abs(k.x0 - g.x0) <= tol and abs(k.top - g.top) <= tol
+                        for key in ((g.text, cx, cy), (g.text, nx, cy), (g.text, cx, ny), (g.text, nx, ny))
+                        for k in grid.get(key, ()))
         if not duplicate:
             kept.append(g)
             grid.setdefault((g.text, cx, cy), []).append(g)
@@ -84,15 +84,16 @@ def dedupe(glyphs: list[Glyph], tolerance: float = OVERPRINT_TOLERANCE) -> list[
 def is_vertical(glyphs: list[Glyph]) -> bool:
     """True when most glyphs continue straight below rather than to the right (vertical CJK writing)."""
     solid = [g for g in glyphs if not g.text.isspace()]
-    if len(solid) < 20:
-        return False
+    if len(solid) < 20 or sum(1 for g in solid if _wide(g.text[0])) < 0.3 * len(solid):
+        return False  # only CJK is written top to bottom
     sizes = sorted(g.bottom - g.top for g in solid)
     cell = max(sizes[len(sizes) // 2], 1.0)
     grid: dict[tuple[int, int], list[Glyph]] = {}
     for g in solid:
         grid.setdefault((int(g.x0 // cell), int(g.top // cell)), []).append(g)
     below = right = 0
-    for g in solid:
+    sample = solid[:: max(1, len(solid) // 400)]  # a few hundred glyphs tell the direction
+    for g in sample:
         h, w = g.bottom - g.top, g.x1 - g.x0
         gx, gy = int(g.x0 // cell), int(g.top // cell)
         found_below = found_right = False
@@ -107,7 +108,7 @@ def is_vertical(glyphs: list[Glyph]) -> bool:
                         found_right = True
         below += found_below and not found_right
         right += found_right and not found_below
-    return below > 2 * right and below > 0.3 * len(solid)
+    return below > 2 * right and below > 0.3 * len(sample)
 
 
 def quarter_turn(glyphs: list[Glyph], width: float) -> list[Glyph]:
@@ -183,8 +184,11 @@ def segments(glyphs: list[Glyph]) -> list[Line]:
     out: list[Line] = []
     cur: list[Line] = []
     for w in words:
-        if cur and (w.row != cur[-1].row or w.x0 - cur[-1].x1 > SEGMENT_GAP * w.size
-                    or any(cur[-1].x1 <= (a + b) / 2 <= w.x0 for a, b in gutters)):
+        gap = w.x0 - cur[-1].x1 if cur else 0.0
+        # a gap that holds a gutter cuts the row, unless it is a mere word space (a title across)
+        if cur and (w.row != cur[-1].row or gap > SEGMENT_GAP * w.size
+                    or any(cur[-1].x1 <= (a + b) / 2 <= w.x0 and gap >= max(0.5 * (b - a), 0.5 * w.size)
+                           for a, b in gutters)):
             out.append(_join_words(cur))
             cur = []
         cur.append(w)
@@ -224,7 +228,7 @@ def find_gutters(lines: list[Line]) -> list[tuple[float, float]]:
         delta[min(n, int(math.ceil(s.x1 - left)))] -= 1
     coverage = np.cumsum(delta)[:n]
     rows = len({s.row if s.row >= 0 else id(s) for s in lines})
-    allowed = max(1, rows // 12)  # a few titles may cross a gutter
+    allowed = max(1, rows // 6)  # titles, author blocks and footnotes may cross a gutter
     low = coverage <= allowed
     bands: list[tuple[float, float]] = []
     i = 0

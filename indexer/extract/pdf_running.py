@@ -1,7 +1,7 @@
 """Running headers, footers and page numbers: lines at the top or bottom of pages that repeat.
 
 A line in the top or bottom margin zone is dropped when the same text (digits aside, so that
-"Page 3 of 9" and "47698 Federal Register" match across pages) stands in that zone on at
+"Page 3 of 9" matches "Page 4 of 9", and "47698 Federal Register" "Federal Register 47699") stands in that zone on at
 least a third of the pages (and two), or when it is a bare page number at the very top or bottom.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ ZONE = 0.12  # top and bottom share of the page height where running lines live
 MIN_SHARE = 1 / 3
 
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-–—(\[]?\s*(?:page|p\.|pg\.?)?\s*\d{1,4}\s*(?:(?:/|of|／)\s*\d{1,4})?\s*[-–—)\]]?|"
+    r"^(?:[-–—(\[]?\s*(?:page|p\.|pg\.?)?\s*\d{1,5}\s*(?:(?:/|of|／)\s*\d{1,4})?\s*[-–—)\]]?|"
     r"第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|[-–—]?\s*[ivxlcdm]{1,6}\s*[-–—]?)$",
     re.I,
 )
@@ -32,7 +32,8 @@ class PageLines:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text.lower()))
+    # digits out: "47698 Federal Register" on one page is "Federal Register ... 47705" on another
+    return re.sub(r"[\d\s]+", "", text.lower())
 
 
 def _zone_lines(page: PageLines) -> list[Line]:
@@ -51,7 +52,7 @@ def remove_running_lines(pages: list[PageLines]) -> int:
     """Drop running headers, footers and page numbers in place; returns how many lines went."""
     counts = Counter()
     for page in pages:
-        counts.update({_key(s.text) for s in _zone_lines(page)})
+        counts.update({_key(s.text) for s in _zone_lines(page)} - {""})
     need = max(2, int(len(pages) * MIN_SHARE + 0.999))
     removed = 0
     for page in pages:
@@ -61,7 +62,7 @@ def remove_running_lines(pages: list[PageLines]) -> int:
         tops = sorted(page.lines, key=lambda s: s.top)
         extremes = {id(s) for s in tops[:2] + tops[-2:]}
         drop = {id(s) for s in zone
-                if (len(pages) >= 2 and counts[_key(s.text)] >= need)
+                if (len(pages) >= 2 and _key(s.text) and counts[_key(s.text)] >= need)
                 or (id(s) in extremes and is_page_number(s.text))}
         if drop:
             kept = [s for s in page.lines if id(s) not in drop]

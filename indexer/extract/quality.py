@@ -37,10 +37,10 @@ def garbage_reason(text: str, map_errors: int = 0) -> str | None:
     if bad > MAX_BAD_SHARE * len(solid):
         return "unreadable characters (font without Unicode map)"
     good = sum(1 for ch in solid if ch.isalnum() and not _bad(ch))
+    if good < 0.5 * len(solid) and len(solid) >= 2 * MIN_CHARS:
+        return "symbols instead of text (font maps to the wrong characters)"
     if good < MIN_CHARS:
         return "no text"
-    if good < 0.5 * len(solid):
-        return "symbols instead of text (font maps to the wrong characters)"
     return None
 
 
