@@ -134,9 +134,9 @@ def document_date(lines: list[str], title: str | None, filename: str) -> str | N
         if meaningful <= 12 or (_DATE_LABEL.search(s) and meaningful <= 30):
             return d
     for source in (title or "", re.sub(r"[_\-]", " ", filename)):
-        m = re.search(r"(?<!\d)" + _Y + r"(?!\d)", source)
-        if m:
-            return m.group(1)
+        for m in re.finditer(r"(?<!\d)" + _Y + r"(?!\d)", source):
+            if int(m.group(1)) <= _dt.date.today().year + 1:  # HS 2028 names a version, not a date
+                return m.group(1)
     return None
 
 
