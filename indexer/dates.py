@@ -123,7 +123,11 @@ _DATE_LABEL = re.compile(r"来源|发布|日期|时间|Date|Published|Posted|Iss
 
 
 def document_date(lines: list[str], title: str | None, filename: str) -> str | None:
-    """A document's date: a date line among the first lines, else a year in the title or file name."""
+    """A document's date: a full date in the file name (an archivist's choice), a date line among
+    the first lines, else a year in the title or file name."""
+    m = re.search(r"(?<!\d)" + _Y + r"-(\d{2})-(\d{2})(?!\d)", filename)
+    if m:
+        return _fmt(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     head = [ln.strip() for ln in lines if ln.strip()][:_HEADER_LINES]
     for s in head:
         d = first_date(s)
