@@ -27,10 +27,13 @@
   document.addEventListener("pointerdown", function () { lastPointer = Date.now(); }, true);
 
   function cleanSubmit(form) {
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && (el.value === "" || el.value == null)) el.disabled = true;
+    // the form's state as a URL without blank fields (the same URL the server would redirect to)
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (String(value).trim() !== "") params.append(name, value);
     });
-    form.submit();
+    var qs = params.toString();
+    window.location.assign(form.getAttribute("action") + (qs ? "?" + qs : ""));
   }
 
   function facetForm() {

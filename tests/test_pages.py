@@ -217,6 +217,12 @@ def test_empty_result_says_what_to_do(client):
     assert "Browse all partners and topics" in empty
 
 
+def test_a_page_past_the_end_leads_back(client):
+    html = html_of(client, "/search?per_page=2&page=9&ui=en")
+    assert "This page is past the last one (3 pages of results)." in html
+    assert 'href="/search?per_page=2&amp;page=3">Go to the last page</a>' in html
+
+
 def test_bad_parameter_is_a_400_page_with_a_way_out(client):
     html = html_of(client, "/search?q=x&year_from=abc&ui=en", status=400)
     assert "year_from must be a whole number" in html and "Traceback" not in html
@@ -495,3 +501,31 @@ def test_not_found_and_traversal(client):
 def test_healthz(client):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.get_data(as_text=True).strip() == "ok"
+
+
+# -- the year histogram (web/histogram.py) --------------------------------------------------------
+def _items(counts):
+    return [{"value": str(y), "count": c} for y, c in counts.items()]
+
+
+def test_histogram_bins_a_long_span_and_links_each_bar():
+    from web.histogram import build
+
+    h = build(_items({1947: 1, 1983: 2, 2004: 5, 2005: 6, 2020: 1}), None, None, [], lambda a, b: f"{a}-{b}")
+    assert len(h.bars) <= 30 and h.bin_size == 5
+    assert [b.href for b in h.bars if b.count] == ["1945-1949", "1980-1984", "2000-2004", "2005-2009", "2020-2024"]
+    tallest = max(h.bars, key=lambda b: b.h)
+    assert tallest.lo == 2005 and tallest.count == 6 and tallest.years == [(2005, 6)]
+    assert not any(b.selected for b in h.bars)
+
+
+def test_histogram_zooms_into_a_selected_range_with_single_years():
+    from web.histogram import build
+
+    h = build(_items({1947: 1, 2003: 1, 2004: 5, 2005: 6, 2006: 2, 2020: 1}), 2003, 2006, [], lambda a, b: f"{a}-{b}")
+    assert h.zoomed and h.bin_size == 1
+    assert [(b.lo, b.count, b.selected) for b in h.bars] == [(2003, 1, True), (2004, 5, True), (2005, 6, True), (2006, 2, True)]
+    assert [y for _x, y in h.ticks] == [2004, 2005]  # the ends are written beside the chart
+    one = build(_items({2004: 5, 2005: 6}), 2005, 2005, [], lambda a, b: "")
+    assert not one.zoomed and [b.selected for b in one.bars] == [False, True]
+    assert build(_items({}), None, None, [], lambda a, b: "") is None

@@ -74,25 +74,30 @@ def build(year_items: list[dict], year_from: int | None, year_to: int | None, ye
         inside = [(y, counts[y]) for y in range(max(y0, lo), min(y1, hi) + 1) if y in counts]
         bins.append((max(y0, lo) if size == 1 else y0, y1, inside))
         y0 += size
-    top = max((max((c for _, c in ys), default=0) for _, _, ys in bins), default=1) or 1
     slot = width / len(bins)
+    first, last = bins[0][0], (bins[-1][1] if size > 1 else hi)
+    # year labels under the bars where the two ends alone would leave the reader counting:
+    # each year when there are few bars, decades under a wide chart
+    ticks = None
+    if size == 1 and 2 < len(bins) <= 8:
+        ticks = [(round((i + 0.5) * slot, 1), b0) for i, (b0, _b1, _ys) in enumerate(bins)][1:-1]
+    elif width >= 500 and last - first >= 20:
+        step = 10 if last - first <= 80 else 20
+        ticks = [(round((i + 0.5) * slot, 1), b0) for i, (b0, _b1, _ys) in enumerate(bins)
+                 if b0 % step == 0 and b0 - first >= step / 2 and last - b0 >= step / 2]
+    axis = AXIS if ticks else 2
+    height = height - AXIS + axis
+    top = max((max((c for _, c in ys), default=0) for _, _, ys in bins), default=1) or 1
     gap = min(2.0, slot * 0.2)
     chosen = set(years)
     bars = []
     for i, (b0, b1, ys) in enumerate(bins):
         c = max((n for _, n in ys), default=0)
-        h = 0.0 if c == 0 else max(3.0, (height - AXIS - 4) * c / top)
+        h = 0.0 if c == 0 else max(3.0, (height - axis - 4) * c / top)
         in_range = (year_from is None or b0 >= year_from) and (year_to is None or b1 <= year_to)
         selected = bool((year_from is not None or year_to is not None) and in_range) or any(y in chosen for y, _ in ys)
         bars.append(Bar(lo=b0, hi=b1, count=c, years=ys, x=round(i * slot + gap / 2, 2),
-                        y=round(height - AXIS - h, 2), w=round(slot - gap, 2), h=round(h, 2),
+                        y=round(height - axis - h, 2), w=round(slot - gap, 2), h=round(h, 2),
                         href=link(b0, b1), selected=selected))
-    first, last = bins[0][0], (bins[-1][1] if size > 1 else hi)
-    # decade labels under a wide chart, where the two ends alone leave the reader counting bars
-    ticks = None
-    if width >= 500 and last - first >= 20:
-        step = 10 if last - first <= 80 else 20
-        ticks = [(round((i + 0.5) * slot, 1), b0) for i, (b0, _b1, _ys) in enumerate(bins)
-                 if b0 % step == 0 and b0 - first >= step / 2 and last - b0 >= step / 2]
     return Histogram(bars=bars, lo=first, hi=last, bin_size=size, zoomed=zoomed,
-                     width=width, height=height, ticks=ticks)
+                     width=width, height=height, axis=axis, ticks=ticks)
