@@ -14,6 +14,7 @@ import threading
 import weakref
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from markupsafe import escape
 
@@ -45,8 +46,6 @@ class _P:
 
 
 def _url_quote(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="/")
 
 

@@ -58,7 +58,7 @@ def search_page():
     return page(
         "search.html", result=result, req=req, args=args, error=None, lang=lang,
         url_with=url_with, without=without,
-        facets=_facet_views(result, args, lang),
+        facets=_facet_views(result, lang),
         hist=histogram.build(result["facets"]["year"], req.year_from, req.year_to, req.years,
                              lambda lo, hi: year_range_url(args, lo, hi)),
         constraints=_constraints(args, req, lang),
@@ -89,8 +89,8 @@ def _fix_for(args: list[tuple[str, str]]) -> dict | None:
     return None
 
 
-def _facet_views(result: dict, args, lang: str) -> dict:
-    """Per facet: the values shown at once, the rest behind "more", each with its toggle URL."""
+def _facet_views(result: dict, lang: str) -> dict:
+    """Per facet: the values shown at once (the most frequent, and every ticked one), the rest behind "more"."""
     tax = load_taxonomy()
     out = {}
     for name in ("partner", "topic", "lang"):
@@ -99,14 +99,12 @@ def _facet_views(result: dict, args, lang: str) -> dict:
             v = it["value"]
             if name == "lang":
                 label = t("lang_" + v, lang) if v in ("zh", "en") else v
-                names = f"{v} {t('lang_' + v, 'zh')} {t('lang_' + v, 'en')}"
-                href = url_with(args, drop=("page", "lang")) if it["selected"] else url_with(args, drop=("page", "lang"), lang=v)
+                names = v
             else:
                 e = tax.entry(v)
                 label = it.get("label") or v
-                names = " ".join([v] + ([e.zh, e.en] if e else []))
-                href = url_with(args, remove=(name, v)) if it["selected"] else url_with(args, add=(name, v))
-            items.append({**it, "label": label, "names": names.lower(), "href": href})
+                names = " ".join([v] + ([e.zh, e.en] if e else []))  # the filter box finds either language
+            items.append({**it, "label": label, "names": names.lower()})
         top = items[:FACET_TOP]
         rest = items[FACET_TOP:]
         top += [it for it in rest if it["selected"]]
@@ -197,13 +195,14 @@ def doc_page(doc_id: str):
     """A document: metadata and all passages, each with an anchor #p-N; search terms marked."""
     lang = ui_lang()
     try:
-        doc = index().document(doc_id)
+        ix = index()
+        doc = ix.document(doc_id)
     except IndexUnavailable:
         return page("error.html", 503, code=503, message=t("index_missing", lang))
     if doc is None:
         abort(404, description=t("not_found", lang))
     tax = load_taxonomy()
-    know = get_knowledge(index())
+    know = get_knowledge(ix)
     doc["partners"] = know.ordered_tags(doc["doc_id"], "partner", doc["partners"])
     doc["topics"] = know.ordered_tags(doc["doc_id"], "topic", doc["topics"])
     q = request.args.get("q", "").strip()[: current_app.config["SETTINGS"].max_query_chars]
@@ -233,12 +232,12 @@ def doc_page(doc_id: str):
         p["match_no"] = i + 1
     base = request.url_root.rstrip("/")
     doc_path = f"/doc/{quote_doc_id(doc['doc_id'])}"
-    back = url_with([("q", q)] + [("partner", m) for m in marks if m in tax.partners]
-                    + [("topic", m) for m in marks if m in tax.topics], drop=())
-    return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=back,
-                doc_url=doc_path, abs_url=base + doc_path, file_url=f"/file/{quote_doc_id(doc['doc_id'])}",
-                kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")), catalog=doc.get("catalog") or {},
-                extracted=doc.get("extracted") or {}, accessed=_today())
+    carried = [("q", q)] if q else []
+    carried += [("partner", m) for m in marks if m in tax.partners] + [("topic", m) for m in marks if m in tax.topics]
+    return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=url_with(carried, drop=()),
+                abs_url=base + doc_path, file_url=f"/file/{quote_doc_id(doc['doc_id'])}",
+                kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
+                catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
