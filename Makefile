@@ -34,14 +34,15 @@ test: $(REQ_STAMP) browser-deps ocr-deps
 bench: $(REQ_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# Browser tests drive Debian's Chromium; installed here when we are root, skipped (with a message) otherwise.
+# Browser tests drive Debian's Chromium (with a Chinese font, so screenshots show the text);
+# installed here when we are root, skipped (with a message) otherwise.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk"; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		echo "installing chromium and a Chinese font for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 		|| echo "could not install chromium: browser tests will be skipped"; \
-	else echo "chromium not found and not root: browser tests will be skipped (apt-get install chromium)"; fi
+	else echo "chromium not found and not root: browser tests will be skipped (apt-get install chromium fonts-wqy-microhei)"; fi
 
 # OCR for scanned PDFs: tesseract with Simplified/Traditional Chinese and English. Installed here when
 # we are root (as browser-deps); otherwise scanned pages are reported "no text layer; OCR not installed".

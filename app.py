@@ -13,7 +13,7 @@ from indexer.config import PROJECT_ROOT, Settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for one corpus and index folder."""
     from indexer.search import IndexHandle
-    from web import api, pages, security
+    from web import api, export, files, knowledge_pages, pages, security
     from web.i18n import t
 
     settings = settings or Settings.from_env()
@@ -27,6 +27,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(knowledge_pages.bp)
+    app.register_blueprint(export.bp)
+    app.register_blueprint(files.bp)
     return app
 
 

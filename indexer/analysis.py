@@ -16,8 +16,10 @@ import re
 from functools import lru_cache
 
 import simplemma
+import yaml
 from whoosh.analysis import Token, Tokenizer
 
+from .config import DATA_DIR
 from .segment import get_segmenter
 from .textnorm import fold, is_han
 
@@ -25,7 +27,8 @@ STOP_WORDS = frozenset(
     "a an and are as at be been but by for from has have had in into is it its of on or "
     "that the their this to was were which with will shall such there these those".split()
 )
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "4"
+MAX_ACRONYM = 4
 
 
 @lru_cache(maxsize=200_000)
@@ -36,22 +39,48 @@ def english_term(word: str) -> str | None:
     lower = word.lower()
     if lower in STOP_WORDS or (len(word) == 1 and not word.isdigit()):
         return None
-    if len(word) >= 2 and word.isupper():
-        return lower
+    if 2 <= len(word) <= MAX_ACRONYM and word.isupper():
+        return lower  # an acronym: WCO, AEO, SAFE (longer capitals are headings: lemmatised)
     if not lower.isalpha():
         return lower
     return simplemma.lemmatize(lower, lang="en").lower()
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# What is dropped before tokenizing: whitespace between Han characters (an artifact of OCR, PDF
+# and hard-wrapped lines: Chinese puts no spaces between words) and the dots of dotted
+# acronyms (A.T.A. → ATA, U.S. → US).
+_DROPPED = re.compile(f"(?<=[{_HAN}])[ \\t\u3000\\r\\n]+(?=[{_HAN}])|(?<=(?<![A-Za-z])[A-Z])\\.\\s?(?=[A-Z](?![a-z]))")
+
+
+def joined_text(text: str) -> tuple[str, list[int] | None]:
+    """Folded text with those artifacts removed, and the map back to offsets in `text`
+    (None when nothing was removed)."""
+    folded = fold(text)
+    if not _DROPPED.search(folded):
+        return folded, None
+    where: list[int] = []
+    parts: list[str] = []
+    last = 0
+    for m in _DROPPED.finditer(folded):
+        parts.append(folded[last : m.start()])
+        where.extend(range(last, m.start()))
+        last = m.end()
+    parts.append(folded[last:])
+    where.extend(range(last, len(folded)))
+    where.append(len(folded))  # the end offset of the last character
+    return "".join(parts), where
+
+
 def word_tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
     """(term, position, start, end) for `text`; mode "index" adds sub-words, "query" does not."""
     seg = get_segmenter()
-    folded = fold(text)
+    joined, where = joined_text(text)
     with_subwords = mode != "query"
     out: list[tuple[str, int, int, int]] = []
     append = out.append
     pos = -1
-    for w, s, e in seg.tokenize(folded, False):
+    for w, s, e in seg.tokenize(joined, False):
         c = w[0]
         if "\u4e00" <= c <= "\u9fff" or is_han(c):
             pos += 1
@@ -69,24 +98,55 @@ def word_tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int
             if term is not None:
                 pos += 1
                 append((term, pos, s, e))
+    if where is not None:
+        out = [(t, p, where[s], where[e - 1] + 1) for t, p, s, e in out]
     return out
 
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+OCR_CONFUSIONS_FILE = DATA_DIR / "ocr_confusions.yaml"
+
+
+@lru_cache(maxsize=1)
+def _ocr_confusions() -> dict[str, str]:
+    spec = yaml.safe_load(OCR_CONFUSIONS_FILE.read_text(encoding="utf-8")) or {}
+    return {wrong: right for right, wrongs in spec.items() for wrong in wrongs}
+
+
+@lru_cache(maxsize=500_000)
+def ocr_repair(bigram: str) -> str:
+    """The dictionary word one OCR confusion away from a non-word bigram (悔关 → 海关), else the bigram."""
+    table = _ocr_confusions()
+    if len(bigram) != 2 or (bigram[0] not in table and bigram[1] not in table):
+        return bigram
+    seg = get_segmenter()
+    if seg.has_word(bigram):
+        return bigram
+    for i in (0, 1):
+        right = table.get(bigram[i])
+        if right:
+            candidate = bigram[:i] + right + bigram[i + 1 :]
+            if seg.has_word(candidate):
+                return candidate
+    return bigram
 
 
 def bigram_tokens(text: str) -> list[tuple[str, int, int, int]]:
-    """(bigram, position, start, end) over runs of Han characters; a lone character stands alone."""
+    """(bigram, position, start, end) over runs of Han characters, OCR confusions repaired."""
+    joined, where = joined_text(text)
     out: list[tuple[str, int, int, int]] = []
     pos = 0
-    for m in _HAN_RUN.finditer(fold(text)):
+    repair = ocr_repair
+    for m in _HAN_RUN.finditer(joined):
         run, i = m.group(), m.start()
         if len(run) == 1:
             out.append((run, pos, i, i + 1))
             pos += 2
             continue
-        out.extend((run[k : k + 2], pos + k, i + k, i + k + 2) for k in range(len(run) - 1))
+        out.extend((repair(run[k : k + 2]), pos + k, i + k, i + k + 2) for k in range(len(run) - 1))
         pos += len(run)  # one gap so phrases do not run across punctuation
+    if where is not None:
+        out = [(t, p, where[s], where[e - 1] + 1) for t, p, s, e in out]
     return out
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import engine, metadata, publish
-from .analysis import ANALYSIS_VERSION
+from .analysis import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
 from .config import SUPPORTED_SUFFIXES, Settings
 from .documents import Document, document_from_extracted
 from .extract import ExtractionError, extract, unsupported_reason
@@ -62,7 +62,8 @@ class BuildReport:
 
 def analysis_fingerprint() -> str:
     """Changes whenever indexed terms would change; a mismatch forces a full rebuild."""
-    return f"a{ANALYSIS_VERSION}-p{PASSAGE_VERSION}-{segmenter_fingerprint()}"
+    ocr = hashlib.sha1(OCR_CONFUSIONS_FILE.read_bytes()).hexdigest()[:8]
+    return f"a{ANALYSIS_VERSION}-p{PASSAGE_VERSION}-{segmenter_fingerprint()}-{ocr}"
 
 
 @dataclass

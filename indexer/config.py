@@ -45,6 +45,7 @@ class Settings:
     max_query_chars: int = 500
     max_page: int = 100
     max_per_page: int = 100
+    max_export_rows: int = 1000  # documents in one CSV/JSON export of a result set (web/export.py)
     build_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
 
     @classmethod

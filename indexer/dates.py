@@ -123,7 +123,11 @@ _DATE_LABEL = re.compile(r"来源|发布|日期|时间|Date|Published|Posted|Iss
 
 
 def document_date(lines: list[str], title: str | None, filename: str) -> str | None:
-    """A document's date: a date line among the first lines, else a year in the title or file name."""
+    """A document's date: a full date in the file name (an archivist's choice), a date line among
+    the first lines, else a year in the title or file name."""
+    m = re.search(r"(?<!\d)" + _Y + r"-(\d{2})-(\d{2})(?!\d)", filename)
+    if m:
+        return _fmt(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     head = [ln.strip() for ln in lines if ln.strip()][:_HEADER_LINES]
     for s in head:
         d = first_date(s)
@@ -134,9 +138,9 @@ def document_date(lines: list[str], title: str | None, filename: str) -> str | N
         if meaningful <= 12 or (_DATE_LABEL.search(s) and meaningful <= 30):
             return d
     for source in (title or "", re.sub(r"[_\-]", " ", filename)):
-        m = re.search(r"(?<!\d)" + _Y + r"(?!\d)", source)
-        if m:
-            return m.group(1)
+        for m in re.finditer(r"(?<!\d)" + _Y + r"(?!\d)", source):
+            if int(m.group(1)) <= _dt.date.today().year + 1:  # HS 2028 names a version, not a date
+                return m.group(1)
     return None
 
 

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from .analysis import word_tokens
+from .analysis import bigram_tokens, word_tokens
 from .textnorm import fold
 
 
-def match_spans(text: str, terms: set[str], strings: list[str]) -> list[tuple[int, int]]:
-    """Character spans of `text` to mark: analysed terms, and literal (folded) Chinese strings."""
+def match_spans(text: str, terms: set[str], strings: list[str], bigrams: set[str] | None = None) -> list[tuple[int, int]]:
+    """Character spans to mark: analysed terms, literal (folded) Chinese strings, and query bigrams
+    found in OCR-damaged text (only where two of them touch, so lone common bigrams stay unmarked)."""
     spans: list[tuple[int, int]] = []
+    if bigrams:
+        hits = [(s, e) for b, _p, s, e in bigram_tokens(text) if b in bigrams]
+        for (s1, e1), (s2, e2) in zip(hits, hits[1:]):
+            if s2 <= e1:
+                spans += [(s1, e1), (s2, e2)]
     if terms:
         for term, _pos, s, e in word_tokens(text, "index"):
             if term in terms:

@@ -17,6 +17,9 @@ from .textnorm import fold, is_han
 
 MAX_PREFIX_EXPANSION = 64
 BIGRAM_WEIGHT = 0.35
+EXPANSION_WEIGHT = 0.7  # what the user typed ranks above its equivalents
+FUZZY_BIGRAM_WEIGHT = 0.15
+MIN_FUZZY_BIGRAMS = 4
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
 
@@ -56,6 +59,7 @@ class ParsedQuery:
 
     text: str
     clauses: list[Clause]
+    groups: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (words, bigrams) typed together
     expansions: list[dict] = field(default_factory=list)
 
     @property
@@ -80,6 +84,7 @@ def _alternative(surface: str, weight: float = 1.0) -> Alternative | None:
 def parse(text: str, expand=None) -> ParsedQuery:
     """Split a query into clauses; `expand(surface)` may return equivalent surfaces to add."""
     clauses: list[Clause] = []
+    groups: list[tuple[list[str], list[str]]] = []
     for m in _TOKEN.finditer(text or ""):
         negated = bool(m.group(1))
         if m.group(2) is not None:
@@ -94,22 +99,37 @@ def parse(text: str, expand=None) -> ParsedQuery:
         raw = _SYNTAX.sub(" ", raw).strip()
         if not raw:
             continue
-        if not phrase and " " in raw:  # syntax characters split a token: one clause per piece
-            for piece in raw.split():
-                _add_clause(clauses, piece, False, prefix, negated)
-            continue
-        _add_clause(clauses, raw, phrase, prefix, negated)
-    parsed = ParsedQuery(text=text, clauses=clauses)
+        pieces = raw.split() if not phrase else [raw]  # syntax characters split a token
+        for piece in pieces:
+            if phrase or prefix or negated or not any(is_han(ch) for ch in piece):
+                _add_clause(clauses, piece, phrase, prefix, negated)
+            else:
+                _add_chinese(clauses, groups, piece)
+    parsed = ParsedQuery(text=text, clauses=clauses, groups=groups)
     if expand is not None:
         for c in parsed.clauses:
             if c.negated or c.prefix:
                 continue
             for surface, source in expand(c.raw):
-                alt = _alternative(surface, 1.0)
+                alt = _alternative(surface, EXPANSION_WEIGHT)
                 if alt and alt.words != c.words and all(alt.words != a.words for a in c.alternatives):
                     c.alternatives.append(alt)
                     parsed.expansions.append({"term": c.raw, "also": surface, "source": source})
     return parsed
+
+
+def _add_chinese(clauses: list[Clause], groups: list, raw: str) -> None:
+    """A Chinese string typed without spaces: one clause per word of two or more characters (each
+    expands on its own, so 风险管理研讨会 also finds a symposium on risk management), and a group
+    that rewards passages where the whole string stands as typed."""
+    toks = word_tokens(raw, "query")
+    words = [(raw[s:e], t) for t, _p, s, e in toks if len(t) >= 2 or not any(is_han(ch) for ch in t)]
+    if len(toks) < 2 or not words:
+        _add_clause(clauses, raw, False, False, False)
+        return
+    for surface, _term in words:
+        _add_clause(clauses, surface, False, False, False)
+    groups.append(([t[0] for t in toks], [b[0] for b in bigram_tokens(raw)]))
 
 
 def _add_clause(clauses: list[Clause], raw: str, phrase: bool, prefix: bool, negated: bool) -> None:
@@ -145,9 +165,22 @@ def clause_query(c: Clause, reader=None):
             options.append(_words_query("text", alt.words, c.phrase, alt.weight))
             options.append(_words_query("title", alt.words, c.phrase, alt.weight))
         if has_han and alt.bigrams:
-            # the exact string, wherever segmentation cut it differently
+            # the exact string, wherever segmentation cut it differently (OCR confusions repaired)
             options.append(_words_query("bigrams", alt.bigrams, True, BIGRAM_WEIGHT * alt.weight))
     return wq.Or(options) if options else wq.NullQuery
+
+
+def fuzzy_bigrams(c: Clause) -> list[tuple[tuple[str, ...], int]]:
+    """For OCR-damaged text: (distinct bigrams, how many must occur in one passage) per Chinese
+    alternative of at least five characters; a quarter of the bigrams may be missing."""
+    if c.prefix or c.negated:
+        return []
+    out = []
+    for alt in c.alternatives:
+        bgs = tuple(dict.fromkeys(alt.bigrams))
+        if len(bgs) >= MIN_FUZZY_BIGRAMS and any(is_han(ch) for ch in alt.surface):
+            out.append((bgs, len(bgs) - max(1, len(bgs) // 4)))
+    return out
 
 
 def scoring_query(parsed: ParsedQuery, reader=None):
@@ -156,6 +189,11 @@ def scoring_query(parsed: ParsedQuery, reader=None):
     words = [w for c in parsed.positive if not c.prefix for w in c.words]
     if len(parsed.positive) > 1 and len(words) > 1:
         parts.append(wq.Phrase("text", words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+    for group_words, group_bigrams in parsed.groups:
+        # a Chinese string found as typed, or nearly (segmentation or OCR damage)
+        parts.append(wq.Phrase("text", group_words, slop=1, boost=PROXIMITY_BOOST))
+        if len(group_bigrams) >= 2:
+            parts.append(wq.Phrase("bigrams", group_bigrams, boost=PROXIMITY_BOOST))
     return wq.Or(parts)
 
 
@@ -163,6 +201,9 @@ def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], list[str]]:
     """Word terms to mark, and folded Chinese strings to mark wherever they occur."""
     terms: set[str] = set()
     strings: list[str] = []
+    for _words, group_bigrams in parsed.groups:
+        if group_bigrams:
+            strings.append(group_bigrams[0] + "".join(b[-1] for b in group_bigrams[1:]))
     for c in parsed.positive:
         if c.prefix:
             strings.append(fold(c.raw.rstrip("*? ")).lower())
@@ -173,3 +214,9 @@ def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], list[str]]:
             if any(is_han(ch) for ch in s):
                 strings.append(s.replace(" ", ""))
     return terms, sorted(set(strings), key=len, reverse=True)
+
+
+def query_bigrams(parsed: ParsedQuery) -> set[str]:
+    """Bigrams of the Chinese clauses, to mark their matches in OCR-damaged text."""
+    return {b for c in parsed.positive if not c.prefix for alt in c.alternatives
+            if len(alt.bigrams) >= 2 for b in alt.bigrams}

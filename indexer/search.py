@@ -9,6 +9,8 @@ excerpts, so one long document cannot flood the page.
 """
 from __future__ import annotations
 
+import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,11 +23,16 @@ from . import highlight, publish
 from .engine import EngineReader
 from .expand import get_expander
 from .params import SearchRequest
-from .query import ParsedQuery, clause_query, highlight_terms, parse, scoring_query
+from .query import (FUZZY_BIGRAM_WEIGHT, ParsedQuery, clause_query, fuzzy_bigrams, highlight_terms, parse,
+                    query_bigrams, scoring_query)
 from .store import Store, loads
 from .taxonomy import load_taxonomy
+from .textnorm import fold, is_han
 
 EXCERPTS_PER_HIT = 3
+FILTER_PASSAGE_BOOST = 1.5  # a passage that itself meets the filters beats one that only shares its document
+FEW_HITS = 3
+RELAXED_SHARE = 2 / 3  # with no exact match, documents matching this share of the words  # below this many documents, a respelled query is tried
 CACHE_SIZE = 256
 
 
@@ -84,9 +91,19 @@ class SearchIndex:
         max_pid = int(self.store.get_meta("next_pid", "1"))
         self.pid_doc = np.full(max_pid + 1, -1, dtype=np.int32)
         self.pid_n = np.zeros(max_pid + 1, dtype=np.int32)
-        for pid, doc_ord, n, *_ in self.store.db.execute("SELECT pid, doc_ord, n FROM passages"):
+        tag_pairs: dict[str, tuple[list[int], list]] = {"year": ([], []), "partner": ([], []), "topic": ([], [])}
+        for pid, doc_ord, n, years, partners, topics in self.store.db.execute(
+                "SELECT pid, doc_ord, n, years, partners, topics FROM passages"):
             self.pid_doc[pid] = ord_to_idx.get(doc_ord, -1)
             self.pid_n[pid] = n
+            for name, raw in (("year", years), ("partner", partners), ("topic", topics)):
+                if raw and raw != "[]":
+                    values = loads(raw, [])
+                    tag_pairs[name][0].extend([pid] * len(values))
+                    tag_pairs[name][1].extend(values)
+        # passage-level tags, to prefer passages that meet the filters and for the knowledge pages
+        self.passage_tags = {name: (np.array(pids, dtype=np.int64), np.array(vals, dtype=object if name != "year" else np.int32))
+                             for name, (pids, vals) in tag_pairs.items()}
         pids = self.engine.pid_of_docnum
         self.docnum_doc = np.where((pids >= 0) & (pids <= max_pid), self.pid_doc[np.clip(pids, 0, max_pid)], -1)
         self.docnum_doc[self.engine.deleted] = -1
@@ -128,20 +145,52 @@ class SearchIndex:
             mask[d[d >= 0]] = True
         return mask
 
-    def query_mask(self, parsed: ParsedQuery) -> np.ndarray:
-        """Documents that match every positive clause and no negated one."""
-        key = ("mask", self._clauses_key(parsed))
+    def _docnums(self, q) -> np.ndarray:
+        with self._lock:
+            return np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
+
+    def fuzzy_docnums(self, c) -> np.ndarray:
+        """Passages (engine docnums) holding most bigrams of a long Chinese clause: damaged text."""
+        key = ("fuzzy", c.raw, tuple(a.surface for a in c.alternatives))
         cached = self._cache_get(key)
         if cached is not None:
             return cached
+        found: list[np.ndarray] = []
+        for bigrams, need in fuzzy_bigrams(c):
+            arrays = [self._docnums(wq.Term("bigrams", b)) for b in bigrams]
+            counts = np.bincount(np.concatenate(arrays), minlength=len(self.docnum_doc)) if arrays else np.zeros(0)
+            found.append(np.nonzero(counts >= need)[0])
+        out = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        self._cache_put(key, out)
+        return out
+
+    def clause_mask(self, c) -> np.ndarray:
+        """Documents with a passage matching one clause (word, title or bigram fields, or damaged text)."""
+        key = ("clause", c.raw, c.phrase, c.prefix, tuple(a.surface for a in c.alternatives))
+        cached = self._cache_get(key)
+        if cached is not None:
+            return cached
+        m = self._docs_matching(clause_query(c, self.engine.searcher.reader()))
+        fuzzy = self.fuzzy_docnums(c)
+        if len(fuzzy):
+            d = self.docnum_doc[fuzzy]
+            m[d[d >= 0]] = True
+        self._cache_put(key, m)
+        return m
+
+    def query_mask(self, parsed: ParsedQuery, relaxed: bool = False) -> np.ndarray:
+        """Documents that match every positive clause (or, relaxed, most of them) and no negated one."""
         mask = np.ones(self.n_docs, dtype=bool)
-        reader = self.engine.searcher.reader()
+        positive = [self.clause_mask(c) for c in parsed.positive]
+        if relaxed and positive:
+            need = max(1, math.ceil(len(positive) * RELAXED_SHARE))
+            mask &= np.sum(positive, axis=0) >= need
+        else:
+            for m in positive:
+                mask &= m
         for c in parsed.clauses:
-            if not c.alternatives:
-                continue
-            m = self._docs_matching(clause_query(c, reader))
-            mask &= ~m if c.negated else m
-        self._cache_put(key, mask)
+            if c.negated and c.alternatives:
+                mask &= ~self.clause_mask(c)
         return mask
 
     @staticmethod
@@ -190,13 +239,19 @@ class SearchIndex:
         expander = get_expander()
         text = expander.quote_known_phrases(req.q) if req.expand else req.q
         parsed = parse(text, expander.expand if req.expand else None)
-        qmask = self.query_mask(parsed) if parsed.clauses else np.ones(self.n_docs, dtype=bool)
-        if not parsed.positive:
-            qmask = qmask.copy()
         masks = self.filter_masks(req)
+        relaxed = False
+        qmask = self.query_mask(parsed)
         result_mask = qmask.copy()
         for m in masks.values():
             result_mask &= m
+        if not result_mask.any() and len(parsed.positive) >= 3:
+            # no document has every word: show those with most of them, and say so
+            relaxed = True
+            qmask = self.query_mask(parsed, relaxed=True)
+            result_mask = qmask.copy()
+            for m in masks.values():
+                result_mask &= m
         total = int(result_mask.sum())
         facets = self._facets(req, qmask, masks, ui_lang)
 
@@ -209,13 +264,52 @@ class SearchIndex:
             if not parsed.empty:
                 best_passages, scores = self._passages_for_docs(parsed, page_docs)
         else:
-            page_docs, best_passages, scores = self._by_relevance(parsed, result_mask, start, req.per_page)
+            page_docs, best_passages, scores = self._by_relevance(parsed, result_mask, start, req.per_page,
+                                                                 self.passages_meeting(req))
         hits = self._hits(page_docs, best_passages, scores, parsed, req)
+        suggestion = self._did_you_mean(parsed, req, masks, total) if total < FEW_HITS and not parsed.empty else None
         return {
             "query": req.q, "total": total, "page": req.page, "per_page": req.per_page,
             "sort": req.sort, "hits": hits, "facets": facets,
-            "expansions": parsed.expansions, "filters": req.filters(), "generation": self.generation,
+            "expansions": parsed.expansions, "suggestion": suggestion, "relaxed": relaxed,
+            "filters": req.filters(), "generation": self.generation,
         }
+
+    def _did_you_mean(self, parsed: ParsedQuery, req: SearchRequest, masks: dict, total: int) -> dict | None:
+        """A respelling of the query from the index's own vocabulary, offered only if it finds more."""
+        reader = self.engine.searcher.reader()
+        corrector = self.engine.searcher.corrector("text")
+        replacements: dict[str, str] = {}
+        for c in parsed.positive:
+            if c.prefix or c.phrase:
+                continue
+            raw = fold(c.raw).lower()
+            if any(is_han(ch) for ch in raw):
+                candidates = [raw] if len(raw) >= 3 and not reader.frequency("text", raw) else []
+                maxdist, prefix = 1, 0
+            else:
+                candidates = [w for w in c.words if len(w) >= 4 and not reader.frequency("text", w)]
+                maxdist, prefix = 2, 1
+            for word in candidates:
+                with self._lock:
+                    found = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=prefix)
+                if found:
+                    replacements[c.raw if any(is_han(ch) for ch in raw) else word] = found[0]
+        if not replacements:
+            return None
+        text = req.q
+        for old, new in replacements.items():
+            text = re.sub(re.escape(old), new, text, flags=re.I) if old.lower() in text.lower() else text
+        if text == req.q:
+            words = [replacements.get(w, w) for c in parsed.positive for w in ([c.raw] if c.raw in replacements else c.words)]
+            text = " ".join(words)
+        expander = get_expander()
+        alt = parse(expander.quote_known_phrases(text), expander.expand if req.expand else None)
+        mask = self.query_mask(alt)
+        for m in masks.values():
+            mask = mask & m
+        n = int(mask.sum())
+        return {"q": text, "total": n} if n > total else None
 
     def _by_date(self, mask: np.ndarray) -> list[int]:
         idx = np.nonzero(mask)[0]
@@ -227,8 +321,10 @@ class SearchIndex:
         ok = (self.docnum_doc >= 0) & mask[np.clip(self.docnum_doc, 0, None)]
         return set(np.nonzero(ok)[0].tolist())
 
-    def _by_relevance(self, parsed: ParsedQuery, mask: np.ndarray, start: int, count: int):
-        """Documents of one page in order of their best passage, with their best passages."""
+    def _by_relevance(self, parsed: ParsedQuery, mask: np.ndarray, start: int, count: int,
+                      preferred: np.ndarray | None = None):
+        """Documents of one page in order of their best passage, with their best passages;
+        passages that themselves meet the filters (`preferred`, by pid) count for more."""
         need = start + count
         if need == 0 or not mask.any():
             return [], {}, {}
@@ -236,10 +332,21 @@ class SearchIndex:
         allowed = self._allowed_docnums(mask)
         limit = max(50, need * 6)
         total_passages = self.engine.doc_count()
+        fuzzy = self._fuzzy_scored(parsed, allowed)
         while True:
             with self._lock:
                 results = self.engine.searcher.search(q, limit=limit, filter=allowed)
                 scored = [(h.docnum, h.score) for h in results]
+            if fuzzy:
+                best_score = dict(scored)
+                for docnum, score in fuzzy:
+                    if score > best_score.get(docnum, 0.0):
+                        best_score[docnum] = score
+                scored = sorted(best_score.items(), key=lambda x: -x[1])
+            if preferred is not None:
+                pids = self.engine.pid_of_docnum
+                scored = sorted(((dn, sc * (FILTER_PASSAGE_BOOST if preferred[pids[dn]] else 1.0)) for dn, sc in scored),
+                                key=lambda x: -x[1])
             order: list[int] = []
             best: dict[int, list[tuple[int, float]]] = {}
             for docnum, score in scored:
@@ -262,6 +369,51 @@ class SearchIndex:
         page = order[start : start + count]
         scores = {d: best[d][0][1] for d in page if d in best}
         return page, {d: best.get(d, []) for d in page}, scores
+
+    def passages_meeting(self, req: SearchRequest) -> np.ndarray | None:
+        """Per pid: does the passage itself carry the selected years, partners and topics? None without filters."""
+        conditions = []
+        if req.years or req.year_from is not None or req.year_to is not None:
+            pids, years = self.passage_tags["year"]
+            ok = np.ones(len(years), dtype=bool)
+            if req.years:
+                ok &= np.isin(years, req.years)
+            if req.year_from is not None:
+                ok &= years >= req.year_from
+            if req.year_to is not None:
+                ok &= years <= req.year_to
+            conditions.append(pids[ok])
+        for name, selected in (("partner", req.partners), ("topic", req.topics)):
+            if selected:
+                pids, values = self.passage_tags[name]
+                conditions.append(pids[np.isin(values, selected)])
+        if not conditions:
+            return None
+        out = np.ones(len(self.pid_doc), dtype=bool)
+        for pids in conditions:
+            m = np.zeros(len(self.pid_doc), dtype=bool)
+            m[pids] = True
+            out &= m
+        return out
+
+    def _fuzzy_scored(self, parsed: ParsedQuery, allowed) -> list[tuple[int, float]]:
+        """Scores of passages that match only as damaged text, at a low weight."""
+        out: list[tuple[int, float]] = []
+        for c in parsed.positive:
+            docnums = self.fuzzy_docnums(c)
+            if not len(docnums):
+                continue
+            subset = set(docnums.tolist())
+            if allowed is not None:
+                subset &= allowed
+            if not subset:
+                continue
+            terms = [wq.Term("bigrams", b) for bigrams, _ in fuzzy_bigrams(c) for b in bigrams]
+            with self._lock:
+                results = self.engine.searcher.search(wq.Or(terms, boost=FUZZY_BIGRAM_WEIGHT),
+                                                      limit=len(subset), filter=subset)
+                out += [(h.docnum, h.score) for h in results]
+        return out
 
     def _passages_for_docs(self, parsed: ParsedQuery, docs: list[int]):
         """Best passages of given documents (used when sorting by date)."""
@@ -303,6 +455,7 @@ class SearchIndex:
 
     def _hits(self, page_docs, best_passages, scores, parsed: ParsedQuery, req: SearchRequest) -> list[dict]:
         terms, strings = highlight_terms(parsed)
+        bigrams = query_bigrams(parsed)
         want: dict[int, list[int]] = {}
         for d in page_docs:
             pids = [pid for pid, _s in best_passages.get(d, [])]
@@ -316,7 +469,7 @@ class SearchIndex:
                 r = rows.get(pid)
                 if r is None:
                     continue
-                spans = highlight.match_spans(r["text"], terms, strings)
+                spans = highlight.match_spans(r["text"], terms, strings, bigrams)
                 excerpts.append({"n": r["n"], "page": r["page"], "years": loads(r["years"], []),
                                  "html": highlight.snippet(r["text"], spans)})
             url_anchor = f"#p-{excerpts[0]['n']}" if excerpts else ""

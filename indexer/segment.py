@@ -69,17 +69,15 @@ class _Rjieba:
 
 
 class _Jieba:
-    def __init__(self, cache_dir: Path | None):
+    def __init__(self, cache_dir: Path):
         import logging
 
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
         self._t = jieba.Tokenizer()
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            # jieba's default cache is a shared /tmp file (jieba #26, #274, #903).
-            self._t.tmp_dir = str(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self._t.tmp_dir = str(cache_dir)  # jieba #26, #274, #903: not a shared /tmp file
         self._t.initialize()
         for word, freq in domain_words():
             self._t.add_word(word, freq)
@@ -101,8 +99,11 @@ def get_segmenter():
         with _lock:
             if _segmenter is None:
                 if BACKEND == "jieba":
-                    cache = os.environ.get("JIEBA_CACHE_DIR")
-                    _segmenter = _Jieba(Path(cache) if cache else None)
+                    from .config import Settings
+
+                    # jieba's own default is a shared file in /tmp; keep it in our instance folder
+                    cache = os.environ.get("JIEBA_CACHE_DIR") or Settings.from_env().cache_dir
+                    _segmenter = _Jieba(Path(cache))
                 else:
                     _segmenter = _Rjieba()
     return _segmenter

@@ -30,3 +30,6 @@ def test_document_date_from_header_line_title_or_file_name():
     lines = ["Briefing", "A long paragraph " * 5, "x", "y", "z", "w", "1. Symposium (Kunming, December 2003)"]
     assert document_date(lines, "Briefing", "briefing.txt") is None
     assert document_date(["无日期"], "无日期", "carec-statement-2005.txt") == "2005"
+    # a full date in the file name wins over the adoption date in the first line
+    assert document_date(["海关法", "1987年1月22日 通过"], "海关法", "海关法(2021-04-29).md") == "2021-04-29"
+    assert document_date(["HARMONIZED SYSTEM"], "HS", "wco_understanding_hs_2028.pdf") is None

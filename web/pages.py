@@ -1,89 +1,267 @@
 """HTML pages: the search page and the document page."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, redirect, request
 
 from indexer import highlight
 from indexer.expand import get_expander
-from indexer.params import BadRequest
+from indexer.knowledge import get_knowledge
+from indexer.params import BadRequest, parse_request
 from indexer.query import highlight_terms, parse
 from indexer.search import IndexUnavailable, quote_doc_id
 from indexer.taxonomy import load_taxonomy
 
+from . import histogram
 from .api import index, search_request
-from .i18n import choose_lang, t
+from .i18n import t
+from .render import page, ui_lang
+from .urls import (FILTER_KEYS, KNOWN_KEYS, doc_url, search_args, url_with, without,
+                   year_range_url)
 
 bp = Blueprint("pages", __name__)
-FILTER_KEYS = ("year", "partner", "topic", "lang", "year_from", "year_to")
+FACET_TOP = 8  # values shown before "more"
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+PAGER_WINDOW = 2
+CHIPS_PER_HIT = 6
 
 
-def ui_lang() -> str:
-    """The interface language of this request."""
-    return choose_lang(request.args.get("ui"), request.cookies.get("ui"), request.accept_languages)
-
-
-def url_with(args: list[tuple[str, str]], remove: tuple[str, str] | None = None,
-             add: tuple[str, str] | None = None, drop: tuple[str, ...] = ("page",), **replace) -> str:
-    """The search URL for the current parameters with one value removed, added or replaced."""
-    out = [(k, v) for k, v in args if k not in drop and (k, v) != remove and k not in replace]
-    if add and add not in out:
-        out.append(add)
-    out += [(k, str(v)) for k, v in replace.items() if v not in (None, "")]
-    return "/search?" + urlencode(out) if out else "/search"
-
-
-def _render(template: str, status: int = 200, **ctx):
-    lang = ctx.pop("lang", None) or ui_lang()
-    resp = make_response(render_template(template, lang=lang, t=t, **ctx), status)
-    if request.args.get("ui") in ("zh", "en"):
-        resp.set_cookie("ui", request.args["ui"], max_age=365 * 86400, samesite="Lax")
-    return resp
-
-
+# -- the search page ---------------------------------------------------------------------------
 @bp.get("/")
 @bp.get("/search")
 def search_page():
     """The search page; every state is in the URL."""
+    if request.args.get("format") in ("csv", "json"):
+        from .export import export
+
+        return export(request.args["format"])
+    raw = list(request.args.items(multi=True))
+    args = search_args(raw)
+    if len(args) != len([(k, v) for k, v in raw if k in KNOWN_KEYS]):
+        # empty form fields (a blank year box): the same search under its clean URL
+        keep = [(k, v) for k, v in raw if k not in KNOWN_KEYS or str(v).strip() != ""]
+        return redirect(url_with(keep, drop=()), code=302)
     lang = ui_lang()
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "ui"]
     try:
         req = search_request()
     except BadRequest as e:
-        return _render("search.html", 400, error=t("bad_request", lang, msg=str(e)), result=None, args=args,
-                       req=None, url_with=url_with, lang=lang)
+        return page("search.html", 400, error=t("bad_request", lang, msg=str(e)), fix=_fix_for(args),
+                    result=None, args=args, req=None, lang=lang)
     try:
-        result = index().search(req, ui_lang=lang)
+        ix = index()
+        result = ix.search(req, ui_lang=lang)
     except IndexUnavailable:
-        return _render("search.html", 503, error=t("index_missing", lang), result=None, args=args,
-                       req=req, url_with=url_with, lang=lang)
+        return page("search.html", 503, error=t("index_missing", lang), fix=None, result=None, args=args,
+                    req=req, lang=lang)
+    total_pages = max(1, -(-result["total"] // req.per_page))
+    return page(
+        "search.html", result=result, req=req, args=args, error=None, lang=lang,
+        url_with=url_with, without=without,
+        facets=_facet_views(result, lang),
+        hist=histogram.build(result["facets"]["year"], req.year_from, req.year_to, req.years,
+                             lambda lo, hi: year_range_url(args, lo, hi)),
+        constraints=_constraints(args, req, lang),
+        hits=[_hit_view(h, req, get_knowledge(ix)) for h in result["hits"]],
+        pages=total_pages, pager=_pager(req.page, min(total_pages, current_app.config["SETTINGS"].max_page)),
+        per_page_choices=PER_PAGE_CHOICES,
+        shown=(min(result["total"], (req.page - 1) * req.per_page + 1), min(result["total"], req.page * req.per_page)),
+        suggestions=_suggestions(ix, req, args, lang) if result["total"] == 0 else None,
+        export_args=[(k, v) for k, v in args if k not in ("page", "per_page")],
+        keep_args=[(k, v) for k, v in args if k not in ("q", "page")],
+    )
+
+
+def _fix_for(args: list[tuple[str, str]]) -> dict | None:
+    """The parameter that makes a search invalid, and the URL of the search without it."""
+    s = current_app.config["SETTINGS"]
+    for key in dict.fromkeys(k for k, _ in args):
+        rest = [(k, v) for k, v in args if k != key]
+        d: dict[str, list[str]] = {}
+        for k, v in rest:
+            d.setdefault(k, []).append(v)
+        try:
+            parse_request(lambda n: (d.get(n) or [None])[0], lambda n: d.get(n, []),
+                          s.max_query_chars, s.max_page, s.max_per_page)
+        except BadRequest:
+            continue
+        return {"key": key, "url": url_with(rest, drop=())}
+    return None
+
+
+def _facet_views(result: dict, lang: str) -> dict:
+    """Per facet: the values shown at once (the most frequent, and every ticked one), the rest behind "more"."""
     tax = load_taxonomy()
-    return _render("search.html", result=result, req=req, args=args, url_with=url_with, error=None,
-                   label=lambda i: (tax.entry(i).label(lang) if tax.entry(i) else i), lang=lang,
-                   pages=max(1, -(-result["total"] // req.per_page)))
+    out = {}
+    for name in ("partner", "topic", "lang"):
+        items = []
+        for it in result["facets"].get(name, []):
+            v = it["value"]
+            if name == "lang":
+                label = t("lang_" + v, lang) if v in ("zh", "en") else v
+                names = v
+            else:
+                e = tax.entry(v)
+                label = it.get("label") or v
+                names = " ".join([v] + ([e.zh, e.en] if e else []))  # the filter box finds either language
+            items.append({**it, "label": label, "names": names.lower()})
+        top = items[:FACET_TOP]
+        rest = items[FACET_TOP:]
+        top += [it for it in rest if it["selected"]]
+        rest = [it for it in rest if not it["selected"]]
+        out[name] = {"top": top, "rest": rest, "n": len(items), "selected": sum(it["selected"] for it in items)}
+    return out
 
 
+def _constraints(args, req, lang: str) -> list[dict]:
+    """The chips of the constraints bar: what this search selects, each with the URL without it."""
+    label = load_taxonomy().entry
+    chips = []
+    if req.q:
+        chips.append({"facet": t("query_label", lang), "value": req.q, "href": without(args, "q")})
+    for y in req.years:
+        chips.append({"facet": t("facet_year", lang), "value": str(y), "href": url_with(args, remove=("year", str(y)))})
+    if req.year_from is not None or req.year_to is not None:
+        if req.year_from is not None and req.year_to is not None:
+            value = str(req.year_from) if req.year_from == req.year_to else f"{req.year_from}–{req.year_to}"
+        elif req.year_from is not None:
+            value = t("year_from_only", lang, y=req.year_from)
+        else:
+            value = t("year_to_only", lang, y=req.year_to)
+        chips.append({"facet": t("facet_year", lang), "value": value, "href": without(args, "year_from", "year_to")})
+    for name, ids in (("partner", req.partners), ("topic", req.topics)):
+        for i in ids:
+            e = label(i)
+            chips.append({"facet": t("facet_" + name, lang), "value": e.label(lang) if e else i,
+                          "href": url_with(args, remove=(name, i))})
+    if req.lang:
+        chips.append({"facet": t("facet_lang", lang), "value": t("lang_" + req.lang, lang), "href": without(args, "lang")})
+    if not req.expand:
+        chips.append({"facet": t("match", lang), "value": t("exact_words", lang), "href": without(args, "expand")})
+    return chips
+
+
+def _hit_view(h: dict, req, know) -> dict:
+    """A result with links that carry the search to the document, and chips ordered for reading:
+    the selected partners and topics first, then those the document speaks of most."""
+    partners = know.ordered_tags(h["doc_id"], "partner", h["partners"], req.partners)
+    topics = know.ordered_tags(h["doc_id"], "topic", h["topics"], req.topics)
+    carry = {"q": req.q, "partner": req.partners, "topic": req.topics}
+    first = h["excerpts"][0]["n"] if h["excerpts"] else None
+    return {
+        **h,
+        "href": doc_url(h["doc_id"], first, **carry),
+        "excerpts": [{**e, "href": doc_url(h["doc_id"], e["n"], **carry)} for e in h["excerpts"]],
+        "partners_shown": partners[:CHIPS_PER_HIT], "partners_more": max(0, len(partners) - CHIPS_PER_HIT),
+        "topics_shown": topics[:CHIPS_PER_HIT], "topics_more": max(0, len(topics) - CHIPS_PER_HIT),
+    }
+
+
+def _pager(current: int, last: int) -> list[int | None]:
+    """Page numbers to link: the first, the last, a window around the current one; None is a gap."""
+    keep = {1, last} | set(range(current - PAGER_WINDOW, current + PAGER_WINDOW + 1))
+    out: list[int | None] = []
+    for n in range(1, last + 1):
+        if n in keep:
+            out.append(n)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
+
+
+def _suggestions(ix, req, args, lang: str) -> list[dict]:
+    """When nothing matches: ways out, with the number of documents each would find."""
+    out = []
+    has_filters = any(k in FILTER_KEYS for k, _ in args)
+    if req.q and has_filters:
+        bare = replace(req, years=[], year_from=None, year_to=None, partners=[], topics=[], lang=None, page=1)
+        n = ix.search(bare, ui_lang=lang)["total"]
+        if n:
+            out.append({"text": t("try_without_filters", lang, n=n), "href": url_with(args, drop=("page",) + FILTER_KEYS)})
+        filters_only = replace(req, q="", page=1)
+        n = ix.search(filters_only, ui_lang=lang)["total"]
+        if n:
+            out.append({"text": t("try_without_query", lang, n=n), "href": without(args, "q")})
+    if req.q and not req.expand:
+        out.append({"text": t("try_expand", lang), "href": without(args, "expand")})
+    if req.q and len(req.q.split()) > 1:
+        out.append({"text": t("try_fewer_words", lang), "href": None})
+    return out
+
+
+# -- the document page -------------------------------------------------------------------------
 @bp.get("/doc/<path:doc_id>")
 def doc_page(doc_id: str):
-    """A document: metadata and all passages, each with an anchor #p-N."""
+    """A document: metadata and all passages, each with an anchor #p-N; search terms marked."""
     lang = ui_lang()
     try:
-        doc = index().document(doc_id)
+        ix = index()
+        doc = ix.document(doc_id)
     except IndexUnavailable:
-        return _render("error.html", 503, code=503, message=t("index_missing", lang))
+        return page("error.html", 503, code=503, message=t("index_missing", lang))
     if doc is None:
         abort(404, description=t("not_found", lang))
     tax = load_taxonomy()
-    q = request.args.get("q", "")[: current_app.config["SETTINGS"].max_query_chars]
-    marked = 0
+    know = get_knowledge(ix)
+    doc["partners"] = know.ordered_tags(doc["doc_id"], "partner", doc["partners"])
+    doc["topics"] = know.ordered_tags(doc["doc_id"], "topic", doc["topics"])
+    q = request.args.get("q", "").strip()[: current_app.config["SETTINGS"].max_query_chars]
+    marks = [p for p in dict.fromkeys(request.args.getlist("partner")) if p in tax.partners]
+    marks += [p for p in dict.fromkeys(request.args.getlist("topic")) if p in tax.topics]
+    terms, strings = set(), []
     if q:
-        terms, strings = highlight_terms(parse(get_expander().quote_known_phrases(q), get_expander().expand))
+        expander = get_expander()
+        terms, strings = highlight_terms(parse(expander.quote_known_phrases(q), expander.expand))
+    matched: list[int] = []
+    if q or marks:
+        wanted = set(marks)
         for p in doc["passages"]:
-            spans = highlight.match_spans(p["text"], terms, strings)
+            spans = highlight.match_spans(p["text"], terms, strings) if q else []
+            if wanted:
+                spans += [(s, e) for s, e, _k, ident in tax.find(p["text"]) if ident in wanted]
+                spans = _merge(spans)
             p["html"] = highlight.render(p["text"], spans)
-            p["matched"] = bool(spans)
-            marked += bool(spans)
-    return _render("doc.html", doc=doc, q=q, marked=marked,
-                   label=lambda i: (tax.entry(i).label(lang) if tax.entry(i) else i),
-                   doc_url=f"/doc/{quote_doc_id(doc['doc_id'])}")
+            if spans:
+                p["matched"] = True
+                matched.append(p["n"])
+    by_n = {p["n"]: p for p in doc["passages"]}
+    for i, n in enumerate(matched):
+        p = by_n[n]
+        p["prev_match"] = matched[i - 1] if i > 0 else None
+        p["next_match"] = matched[i + 1] if i + 1 < len(matched) else None
+        p["match_no"] = i + 1
+    base = request.url_root.rstrip("/")
+    doc_path = f"/doc/{quote_doc_id(doc['doc_id'])}"
+    carried = [("q", q)] if q else []
+    carried += [("partner", m) for m in marks if m in tax.partners] + [("topic", m) for m in marks if m in tax.topics]
+    return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=url_with(carried, drop=()),
+                abs_url=base + doc_path, file_url=f"/file/{quote_doc_id(doc['doc_id'])}",
+                kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
+                catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined, in order (query terms and names may overlap)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _size(n: int | None) -> str:
+    """A file size for people: 8.7 kB, 1.2 MB."""
+    if not n:
+        return "?"
+    for unit, scale in (("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.date.today().isoformat()

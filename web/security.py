@@ -1,7 +1,7 @@
 """Response headers and error handlers: a strict CSP, no tracebacks, JSON errors on the API."""
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     def http_error(e: HTTPException):
         if _wants_json():
             return jsonify({"error": e.description or e.name}), e.code
-        return _error_page(e.code, e.description or e.name)
+        custom = e.description if e.description != type(e).description else None
+        return _error_page(e.code, custom)
 
     @app.errorhandler(Exception)
     def internal_error(e: Exception):
@@ -39,9 +40,12 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int, message: str | None):
     """An error page in the user's language; plain text if even that fails."""
-    from .pages import ui_lang
+    from .i18n import t
+    from .render import page, ui_lang
 
     try:
-        return render_template("error.html", code=code, message=message, lang=ui_lang()), code
+        if message is None and code == 404:
+            message = t("page_not_found", ui_lang())
+        return page("error.html", code, code=code, message=message)
     except Exception:  # never a traceback in a page
         return Response(f"{code} {message or 'error'}\n", status=code, mimetype="text/plain")

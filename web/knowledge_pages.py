@@ -1,0 +1,83 @@
+"""The knowledge base pages: one page per partner and per topic, an index of all, and their JSON twins."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, jsonify, request
+
+from indexer.knowledge import get_knowledge
+from indexer.search import IndexUnavailable
+
+from . import histogram
+from .api import index
+from .i18n import t
+from .render import page, ui_lang
+
+bp = Blueprint("knowledge", __name__)
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
+
+
+def _entity(kind: str, ident: str, lang: str | None):
+    if not _ID.match(ident):
+        return None
+    return get_knowledge(index()).entity(kind, ident, lang)
+
+
+# -- JSON --------------------------------------------------------------------------------------
+@bp.get("/api/browse")
+def api_browse():
+    """Every partner and topic with document and passage counts."""
+    try:
+        ix = index()
+    except IndexUnavailable as e:
+        return jsonify({"error": str(e)}), 503
+    return jsonify({"generation": ix.generation, **get_knowledge(ix).overview(request.args.get("ui"))})
+
+
+@bp.get("/api/partner/<ident>")
+@bp.get("/api/topic/<ident>")
+def api_entity(ident: str):
+    """A partner's or topic's timeline, related topics or partners, documents and counts."""
+    kind = request.path.split("/")[2]
+    try:
+        data = _entity(kind, ident, request.args.get("ui"))
+    except IndexUnavailable as e:
+        return jsonify({"error": str(e)}), 503
+    if data is None:
+        return jsonify({"error": f"no {kind} {ident[:40]!r}"}), 404
+    return jsonify(data)
+
+
+# -- HTML --------------------------------------------------------------------------------------
+@bp.get("/browse")
+def browse_page():
+    """All partners and topics, with counts, each linking to its page."""
+    lang = ui_lang()
+    try:
+        data = get_knowledge(index()).overview(lang)
+    except IndexUnavailable:
+        return page("error.html", 503, code=503, message=t("index_missing", lang))
+    return page("browse.html", data=data, lang=lang)
+
+
+@bp.get("/partner/<ident>")
+@bp.get("/topic/<ident>")
+def entity_page(ident: str):
+    """The story of one partner or topic in the archive."""
+    kind = request.path.split("/")[1]
+    lang = ui_lang()
+    try:
+        data = _entity(kind, ident, lang)
+    except IndexUnavailable:
+        return page("error.html", 503, code=503, message=t("index_missing", lang))
+    if data is None:
+        abort(404, description=t("no_such_" + kind, lang))
+    with_data = {y["year"] for y in data["timeline"]}
+
+    def anchor(lo: int, hi: int) -> str:
+        first = next((y for y in range(lo, hi + 1) if y in with_data), lo)
+        return f"#y-{first}"
+
+    chart = histogram.build([{"value": str(y["year"]), "count": y["passages"]} for y in data["years"]],
+                            None, None, [], anchor, width=720, height=110, max_bars=80)
+    return page("entity.html", data=data, kind=kind, chart=chart, lang=lang)
