@@ -41,8 +41,15 @@ class _Pdfminer:
 
     def __init__(self, path: Path):
         self.path, self.pdf = path, None
+        self.pages: dict[int, list[Glyph]] = {}
 
     def glyphs(self, index: int) -> list[Glyph]:
+        """The page's glyphs as pdfminer reads them (once per page)."""
+        if index not in self.pages:
+            self.pages[index] = self._read(index)
+        return self.pages[index]
+
+    def _read(self, index: int) -> list[Glyph]:
         try:
             if self.pdf is None:
                 import pdfplumber

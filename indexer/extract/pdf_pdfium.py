@@ -133,12 +133,6 @@ def glyphs(page) -> tuple[list[Glyph], float, float]:
     return out, width, height
 
 
-def map_errors(page) -> int:
-    """How many characters pdfium could not map to Unicode (fonts without a usable ToUnicode map)."""
-    tp = page.get_textpage()
-    return sum(raw.FPDFText_HasUnicodeMapError(tp.raw, i) == 1 for i in range(tp.count_chars()))
-
-
 def image_cover(page) -> float:
     """The share of the page covered by its largest image (a scan under a thin text layer)."""
     w, h = page.get_size()

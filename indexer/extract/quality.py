@@ -22,7 +22,7 @@ def readable_chars(text: str) -> int:
     return sum(1 for ch in _CID.sub("", text) if ch.isalnum() and not _bad(ch))
 
 
-def garbage_reason(text: str, map_errors: int = 0) -> str | None:
+def garbage_reason(text: str) -> str | None:
     """Why a page's text cannot be used ("no text", "unmapped glyphs (cid:N)", ...), or None if it reads."""
     solid = "".join(text.split())
     if not solid:
@@ -33,7 +33,7 @@ def garbage_reason(text: str, map_errors: int = 0) -> str | None:
         if cid_chars > MAX_BAD_SHARE * len(solid):
             return "glyphs without Unicode mapping (cid:N)"
         solid = _CID.sub("\ufffd", solid)
-    bad = sum(1 for ch in solid if _bad(ch)) + map_errors
+    bad = sum(1 for ch in solid if _bad(ch))
     if bad > MAX_BAD_SHARE * len(solid):
         return "unreadable characters (font without Unicode map)"
     good = sum(1 for ch in solid if ch.isalnum() and not _bad(ch))
