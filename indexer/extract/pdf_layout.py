@@ -54,7 +54,8 @@ class Line:
         return (self.top + self.bottom) / 2
 
 
-def _wide(ch: str) -> bool:
+def is_wide(ch: str) -> bool:
+    """A full-width character: CJK ideographs, kana, Hangul, full-width forms."""
     return is_han(ch) or "\u3000" <= ch <= "\u30ff" or "\uff00" <= ch <= "\uffef" or "\uac00" <= ch <= "\ud7af"
 
 
@@ -84,7 +85,7 @@ def dedupe(glyphs: list[Glyph], tolerance: float = OVERPRINT_TOLERANCE) -> list[
 def is_vertical(glyphs: list[Glyph]) -> bool:
     """True when most glyphs continue straight below rather than to the right (vertical CJK writing)."""
     solid = [g for g in glyphs if not g.text.isspace()]
-    if len(solid) < 20 or sum(1 for g in solid if _wide(g.text[0])) < 0.3 * len(solid):
+    if len(solid) < 20 or sum(1 for g in solid if is_wide(g.text[0])) < 0.3 * len(solid):
         return False  # only CJK is written top to bottom
     sizes = sorted(g.bottom - g.top for g in solid)
     cell = max(sizes[len(sizes) // 2], 1.0)
@@ -138,7 +139,7 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
 
 def _space_between(prev: Glyph, g: Glyph, size: float, pending_space: bool) -> bool:
     gap = g.x0 - prev.x1
-    cjk = _wide(prev.text[-1]) or _wide(g.text[0])
+    cjk = is_wide(prev.text[-1]) or is_wide(g.text[0])
     return (pending_space and not (cjk and gap < 0.2 * size)) or gap > (0.6 if cjk else 0.13) * size
 
 
@@ -349,7 +350,7 @@ def mark_paragraphs(lines: list[Line]) -> None:
         right = max(s.x1 for s in lines[max(0, i - 3): i + 3])  # the local right margin
         # the line before ended early: the first word of this one would have fitted after it
         first = line.text.split(" ", 1)[0]
-        if first and _wide(first[0]):
+        if first and is_wide(first[0]):
             first = first[0]
         first_width = (line.x1 - line.x0) * len(first) / max(len(line.text), 1)
         short_before = right - prev.x1 > first_width + 0.6 * size and not prev.text.endswith("-")

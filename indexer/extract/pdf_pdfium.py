@@ -7,12 +7,13 @@ pdfium is 20-50 times faster than pdfminer here. Coordinates are turned top-down
 from __future__ import annotations
 
 import math
+import re
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from . import ExtractionError
-from .pdf_layout import Glyph, Line, _wide, find_gutters
+from .pdf_layout import Glyph, Line, find_gutters, is_wide
 
 OVERPRINT_RATIO = 1.7  # a line whose characters need 1.7x the room they have is printed over itself
 SPARSE_RATIO = 0.55  # ... and one that has twice the room it needs holds gaps (columns read across, a table)
@@ -26,7 +27,8 @@ def open_pdf(path) -> pdfium.PdfDocument:
         msg = str(e)
         if "password" in msg.lower():
             raise ExtractionError("encrypted PDF (password required)") from None
-        raise ExtractionError(f"corrupt PDF: {msg.split(':')[-1].strip() or msg}") from None
+        detail = re.search(r"PDFium: ([^)]+)", msg)
+        raise ExtractionError(f"corrupt PDF: {detail.group(1) if detail else msg}") from None
 
 
 def _top_of(page) -> float:
@@ -42,7 +44,7 @@ def _est_width(text: str, size: float) -> float:
     """Room a text needs at this line height: CJK glyphs are square, Latin ones about half as wide."""
     w = 0.0
     for ch in text:
-        w += 0.87 if _wide(ch) else (0.22 if ch == " " else 0.44)
+        w += 0.87 if is_wide(ch) else (0.22 if ch == " " else 0.44)
     return w * size
 
 
