@@ -27,7 +27,7 @@ STOP_WORDS = frozenset(
     "a an and are as at be been but by for from has have had in into is it its of on or "
     "that the their this to was were which with will shall such there these those".split()
 )
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 MAX_ACRONYM = 4
 
 
@@ -113,22 +113,33 @@ def _ocr_confusions() -> dict[str, str]:
     return {wrong: right for right, wrongs in spec.items() for wrong in wrongs}
 
 
-@lru_cache(maxsize=500_000)
-def ocr_repair(bigram: str) -> str:
-    """The dictionary word one OCR confusion away from a non-word bigram (悔关 → 海关), else the bigram."""
-    table = _ocr_confusions()
-    if len(bigram) != 2 or (bigram[0] not in table and bigram[1] not in table):
-        return bigram
+@lru_cache(maxsize=200_000)
+def _repairs_a_word(bigram: str, i: int, right: str) -> bool:
     seg = get_segmenter()
-    if seg.has_word(bigram):
-        return bigram
-    for i in (0, 1):
-        right = table.get(bigram[i])
-        if right:
-            candidate = bigram[:i] + right + bigram[i + 1 :]
-            if seg.has_word(candidate):
-                return candidate
-    return bigram
+    return not seg.has_word(bigram) and seg.has_word(bigram[:i] + right + bigram[i + 1 :])
+
+
+def ocr_repair_run(run: str) -> str:
+    """A run of Han characters with OCR confusions undone: a character is replaced when that turns
+    a neighbouring non-word bigram into a dictionary word (世界悔关细织 → 世界海关组织); real words
+    are left alone (中间, 同意, 使用)."""
+    table = _ocr_confusions()
+    if not any(c in table for c in run):
+        return run
+    chars = list(run)
+    for i, c in enumerate(run):
+        right = table.get(c)
+        if right is None:
+            continue
+        if (i > 0 and _repairs_a_word(run[i - 1 : i + 1], 1, right)) or \
+                (i + 1 < len(run) and _repairs_a_word(run[i : i + 2], 0, right)):
+            chars[i] = right
+    return "".join(chars)
+
+
+def ocr_repair(bigram: str) -> str:
+    """One bigram with OCR confusions undone (悔关 → 海关)."""
+    return ocr_repair_run(bigram)
 
 
 def bigram_tokens(text: str) -> list[tuple[str, int, int, int]]:
@@ -136,14 +147,13 @@ def bigram_tokens(text: str) -> list[tuple[str, int, int, int]]:
     joined, where = joined_text(text)
     out: list[tuple[str, int, int, int]] = []
     pos = 0
-    repair = ocr_repair
     for m in _HAN_RUN.finditer(joined):
-        run, i = m.group(), m.start()
+        run, i = ocr_repair_run(m.group()), m.start()
         if len(run) == 1:
             out.append((run, pos, i, i + 1))
             pos += 2
             continue
-        out.extend((repair(run[k : k + 2]), pos + k, i + k, i + k + 2) for k in range(len(run) - 1))
+        out.extend((run[k : k + 2], pos + k, i + k, i + k + 2) for k in range(len(run) - 1))
         pos += len(run)  # one gap so phrases do not run across punctuation
     if where is not None:
         out = [(t, p, where[s], where[e - 1] + 1) for t, p, s, e in out]

@@ -1,38 +1,81 @@
 """Marking query matches in passage text: HTML-escaped text with only <mark> tags added."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from markupsafe import escape
 
 from .analysis import bigram_tokens, word_tokens
-from .textnorm import fold
+from .textnorm import fold, is_han
 
 
-def match_spans(text: str, terms: set[str], strings: list[str], bigrams: set[str] | None = None) -> list[tuple[int, int]]:
-    """Character spans to mark: analysed terms, literal (folded) Chinese strings, and query bigrams
-    found in OCR-damaged text (only where two of them touch, so lone common bigrams stay unmarked)."""
-    spans: list[tuple[int, int]] = []
-    if bigrams:
-        hits = [(s, e) for b, _p, s, e in bigram_tokens(text) if b in bigrams]
-        for (s1, e1), (s2, e2) in zip(hits, hits[1:]):
-            if s2 <= e1:
-                spans += [(s1, e1), (s2, e2)]
-    if terms:
-        for term, _pos, s, e in word_tokens(text, "index"):
-            if term in terms:
-                spans.append((s, e))
-    if strings:
-        folded = fold(text).lower()
-        for needle in strings:
-            if not needle:
+@dataclass
+class Highlighter:
+    """What to mark for one query: single words, word sequences, Chinese strings, bigrams."""
+
+    terms: set[str] = field(default_factory=set)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+    strings: list[str] = field(default_factory=list)
+    bigrams: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_query(cls, parsed) -> "Highlighter":
+        """From a parsed query: a multi-word alternative (Shanghai Cooperation Organisation) is marked
+        only where its words stand together, never word by word."""
+        h = cls()
+        for words, group_bigrams in parsed.groups:
+            if group_bigrams:
+                h.bigrams.update(group_bigrams)
+                h.strings.append(group_bigrams[0] + "".join(b[-1] for b in group_bigrams[1:]))
+        for c in parsed.positive:
+            if c.prefix:
+                h.strings.append(fold(c.raw.rstrip("*? ")).lower())
                 continue
-            start = folded.find(needle)
-            while start != -1:
-                spans.append((start, start + len(needle)))
-                start = folded.find(needle, start + len(needle))
-    return _merge(spans)
+            for alt in c.alternatives:
+                if len(alt.words) == 1:
+                    h.terms.add(alt.words[0])
+                elif alt.words:
+                    h.phrases.append(tuple(alt.words))
+                surface = fold(alt.surface)
+                if any(is_han(ch) for ch in surface):
+                    h.strings.append(surface.replace(" ", ""))
+                    if len(alt.bigrams) >= 2:
+                        h.bigrams.update(alt.bigrams)
+        h.strings = sorted(set(h.strings), key=len, reverse=True)
+        return h
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of `text` to mark."""
+        spans: list[tuple[int, int]] = []
+        if self.bigrams:
+            # query bigrams found in damaged text, only where two of them touch
+            hits = [(s, e) for b, _p, s, e in bigram_tokens(text) if b in self.bigrams]
+            for (s1, e1), (s2, e2) in zip(hits, hits[1:]):
+                if s2 <= e1:
+                    spans += [(s1, e1), (s2, e2)]
+        if self.terms or self.phrases:
+            toks = word_tokens(text, "index")
+            spans += [(s, e) for term, _p, s, e in toks if term in self.terms]
+            if self.phrases:
+                at: dict[int, dict[str, tuple[int, int]]] = {}
+                for term, pos, s, e in toks:
+                    at.setdefault(pos, {}).setdefault(term, (s, e))
+                for phrase in self.phrases:
+                    for pos, first in at.items():
+                        if phrase[0] in first and all(w in at.get(pos + k, {}) for k, w in enumerate(phrase)):
+                            spans.append((first[phrase[0]][0], at[pos + len(phrase) - 1][phrase[-1]][1]))
+        if self.strings:
+            folded = fold(text).lower()
+            for needle in self.strings:
+                start = folded.find(needle) if needle else -1
+                while start != -1:
+                    spans.append((start, start + len(needle)))
+                    start = folded.find(needle, start + len(needle))
+        return merge(spans)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, in order."""
     out: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if out and s <= out[-1][1]:
@@ -64,11 +107,15 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> str:
         return render(text, spans)
     start = 0
     if spans:
-        best, best_count = spans[0][0], 0
+        # the window with the most distinct marked text, long matches counting more than their
+        # length: one whole phrase (or a damaged name found through its bigrams) beats the same
+        # short word marked three times
+        best, best_weight = spans[0][0], -1
         for i, (s, _e) in enumerate(spans):
-            count = sum(1 for s2, _ in spans[i:] if s2 < s + width * 0.8)
-            if count > best_count:
-                best, best_count = s, count
+            seen = {fold(text[s2:e2]).lower() for s2, e2 in spans[i:] if s2 < s + width * 0.8}
+            weight = sum(len(m) ** 2 for m in seen)
+            if weight > best_weight:
+                best, best_weight = s, weight
         start = max(0, min(best - width // 4, len(text) - width))
     start = _word_start(text, start)
     end = _word_end(text, min(len(text), start + width))

@@ -7,6 +7,7 @@ fields; cross-lingual expansions are added as alternatives of the clause.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ MAX_PREFIX_EXPANSION = 64
 BIGRAM_WEIGHT = 0.35
 EXPANSION_WEIGHT = 0.7  # what the user typed ranks above its equivalents
 FUZZY_BIGRAM_WEIGHT = 0.15
+GROUP_BIGRAM_WEIGHT = 0.5
 MIN_FUZZY_BIGRAMS = 4
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
@@ -183,6 +185,17 @@ def fuzzy_bigrams(c: Clause) -> list[tuple[tuple[str, ...], int]]:
     return out
 
 
+def group_bigrams(parsed: ParsedQuery) -> list[tuple[tuple[str, ...], int]]:
+    """For each Chinese string typed as a whole: its distinct bigrams and how many of them make a
+    passage read "nearly as typed" (two thirds)."""
+    out = []
+    for _words, bigrams in parsed.groups:
+        bgs = tuple(dict.fromkeys(bigrams))
+        if len(bgs) >= MIN_FUZZY_BIGRAMS:
+            out.append((bgs, math.ceil(len(bgs) * 2 / 3)))
+    return out
+
+
 def scoring_query(parsed: ParsedQuery, reader=None):
     """The query that ranks passages: every clause, plus a bonus for all words close together."""
     parts = [clause_query(c, reader) for c in parsed.positive]
@@ -195,28 +208,3 @@ def scoring_query(parsed: ParsedQuery, reader=None):
         if len(group_bigrams) >= 2:
             parts.append(wq.Phrase("bigrams", group_bigrams, boost=PROXIMITY_BOOST))
     return wq.Or(parts)
-
-
-def highlight_terms(parsed: ParsedQuery) -> tuple[set[str], list[str]]:
-    """Word terms to mark, and folded Chinese strings to mark wherever they occur."""
-    terms: set[str] = set()
-    strings: list[str] = []
-    for _words, group_bigrams in parsed.groups:
-        if group_bigrams:
-            strings.append(group_bigrams[0] + "".join(b[-1] for b in group_bigrams[1:]))
-    for c in parsed.positive:
-        if c.prefix:
-            strings.append(fold(c.raw.rstrip("*? ")).lower())
-            continue
-        for alt in c.alternatives:
-            terms.update(alt.words)
-            s = fold(alt.surface)
-            if any(is_han(ch) for ch in s):
-                strings.append(s.replace(" ", ""))
-    return terms, sorted(set(strings), key=len, reverse=True)
-
-
-def query_bigrams(parsed: ParsedQuery) -> set[str]:
-    """Bigrams of the Chinese clauses, to mark their matches in OCR-damaged text."""
-    return {b for c in parsed.positive if not c.prefix for alt in c.alternatives
-            if len(alt.bigrams) >= 2 for b in alt.bigrams}

@@ -23,8 +23,8 @@ from . import highlight, publish
 from .engine import EngineReader
 from .expand import get_expander
 from .params import SearchRequest
-from .query import (FUZZY_BIGRAM_WEIGHT, ParsedQuery, clause_query, fuzzy_bigrams, highlight_terms, parse,
-                    query_bigrams, scoring_query)
+from .query import (FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, ParsedQuery, clause_query, fuzzy_bigrams,
+                    group_bigrams, parse, scoring_query)
 from .store import Store, loads
 from .taxonomy import load_taxonomy
 from .textnorm import fold, is_han
@@ -149,20 +149,22 @@ class SearchIndex:
         with self._lock:
             return np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
 
-    def fuzzy_docnums(self, c) -> np.ndarray:
-        """Passages (engine docnums) holding most bigrams of a long Chinese clause: damaged text."""
-        key = ("fuzzy", c.raw, tuple(a.surface for a in c.alternatives))
+    def bigram_docnums(self, bigrams: tuple[str, ...], need: int) -> np.ndarray:
+        """Passages (engine docnums) holding at least `need` of these bigrams: damaged text."""
+        key = ("bigrams", bigrams, need)
         cached = self._cache_get(key)
         if cached is not None:
             return cached
-        found: list[np.ndarray] = []
-        for bigrams, need in fuzzy_bigrams(c):
-            arrays = [self._docnums(wq.Term("bigrams", b)) for b in bigrams]
-            counts = np.bincount(np.concatenate(arrays), minlength=len(self.docnum_doc)) if arrays else np.zeros(0)
-            found.append(np.nonzero(counts >= need)[0])
-        out = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        arrays = [self._docnums(wq.Term("bigrams", b)) for b in bigrams]
+        counts = np.bincount(np.concatenate(arrays), minlength=len(self.docnum_doc)) if arrays else np.zeros(0)
+        out = np.nonzero(counts >= need)[0]
         self._cache_put(key, out)
         return out
+
+    def fuzzy_docnums(self, c) -> np.ndarray:
+        """Passages holding most bigrams of a long Chinese clause."""
+        found = [self.bigram_docnums(bigrams, need) for bigrams, need in fuzzy_bigrams(c)]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     def clause_mask(self, c) -> np.ndarray:
         """Documents with a passage matching one clause (word, title or bigram fields, or damaged text)."""
@@ -338,11 +340,10 @@ class SearchIndex:
                 results = self.engine.searcher.search(q, limit=limit, filter=allowed)
                 scored = [(h.docnum, h.score) for h in results]
             if fuzzy:
-                best_score = dict(scored)
-                for docnum, score in fuzzy:
-                    if score > best_score.get(docnum, 0.0):
-                        best_score[docnum] = score
-                scored = sorted(best_score.items(), key=lambda x: -x[1])
+                total_score = dict(scored)
+                for docnum, extra in fuzzy.items():
+                    total_score[docnum] = total_score.get(docnum, 0.0) + extra
+                scored = sorted(total_score.items(), key=lambda x: -x[1])
             if preferred is not None:
                 pids = self.engine.pid_of_docnum
                 scored = sorted(((dn, sc * (FILTER_PASSAGE_BOOST if preferred[pids[dn]] else 1.0)) for dn, sc in scored),
@@ -396,24 +397,24 @@ class SearchIndex:
             out &= m
         return out
 
-    def _fuzzy_scored(self, parsed: ParsedQuery, allowed) -> list[tuple[int, float]]:
-        """Scores of passages that match only as damaged text, at a low weight."""
-        out: list[tuple[int, float]] = []
-        for c in parsed.positive:
-            docnums = self.fuzzy_docnums(c)
-            if not len(docnums):
-                continue
-            subset = set(docnums.tolist())
+    def _fuzzy_scored(self, parsed: ParsedQuery, allowed) -> dict[int, float]:
+        """Extra score for passages holding most bigrams of a long clause (damaged text, low weight)
+        or of a Chinese string typed as a whole (the passage that reads as typed, or nearly)."""
+        specs = [(bigrams, need, FUZZY_BIGRAM_WEIGHT) for c in parsed.positive for bigrams, need in fuzzy_bigrams(c)]
+        specs += [(bigrams, need, GROUP_BIGRAM_WEIGHT) for bigrams, need in group_bigrams(parsed)]
+        bonus: dict[int, float] = {}
+        for bigrams, need, weight in specs:
+            subset = set(self.bigram_docnums(bigrams, need).tolist())
             if allowed is not None:
                 subset &= allowed
             if not subset:
                 continue
-            terms = [wq.Term("bigrams", b) for bigrams, _ in fuzzy_bigrams(c) for b in bigrams]
             with self._lock:
-                results = self.engine.searcher.search(wq.Or(terms, boost=FUZZY_BIGRAM_WEIGHT),
+                results = self.engine.searcher.search(wq.Or([wq.Term("bigrams", b) for b in bigrams], boost=weight),
                                                       limit=len(subset), filter=subset)
-                out += [(h.docnum, h.score) for h in results]
-        return out
+                for h in results:
+                    bonus[h.docnum] = bonus.get(h.docnum, 0.0) + h.score
+        return bonus
 
     def _passages_for_docs(self, parsed: ParsedQuery, docs: list[int]):
         """Best passages of given documents (used when sorting by date)."""
@@ -454,8 +455,7 @@ class SearchIndex:
         return [rows[0]["pid"]] if rows else []
 
     def _hits(self, page_docs, best_passages, scores, parsed: ParsedQuery, req: SearchRequest) -> list[dict]:
-        terms, strings = highlight_terms(parsed)
-        bigrams = query_bigrams(parsed)
+        marker = highlight.Highlighter.for_query(parsed)
         want: dict[int, list[int]] = {}
         for d in page_docs:
             pids = [pid for pid, _s in best_passages.get(d, [])]
@@ -469,7 +469,7 @@ class SearchIndex:
                 r = rows.get(pid)
                 if r is None:
                     continue
-                spans = highlight.match_spans(r["text"], terms, strings, bigrams)
+                spans = marker.spans(r["text"])
                 excerpts.append({"n": r["n"], "page": r["page"], "years": loads(r["years"], []),
                                  "html": highlight.snippet(r["text"], spans)})
             url_anchor = f"#p-{excerpts[0]['n']}" if excerpts else ""

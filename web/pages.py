@@ -9,7 +9,7 @@ from indexer import highlight
 from indexer.expand import get_expander
 from indexer.knowledge import get_knowledge
 from indexer.params import BadRequest, parse_request
-from indexer.query import highlight_terms, parse
+from indexer.query import parse
 from indexer.search import IndexUnavailable, quote_doc_id
 from indexer.taxonomy import load_taxonomy
 
@@ -208,18 +208,18 @@ def doc_page(doc_id: str):
     q = request.args.get("q", "").strip()[: current_app.config["SETTINGS"].max_query_chars]
     marks = [p for p in dict.fromkeys(request.args.getlist("partner")) if p in tax.partners]
     marks += [p for p in dict.fromkeys(request.args.getlist("topic")) if p in tax.topics]
-    terms, strings = set(), []
+    marker = None
     if q:
         expander = get_expander()
-        terms, strings = highlight_terms(parse(expander.quote_known_phrases(q), expander.expand))
+        marker = highlight.Highlighter.for_query(parse(expander.quote_known_phrases(q), expander.expand))
     matched: list[int] = []
     if q or marks:
         wanted = set(marks)
         for p in doc["passages"]:
-            spans = highlight.match_spans(p["text"], terms, strings) if q else []
+            spans = marker.spans(p["text"]) if marker else []
             if wanted:
                 spans += [(s, e) for s, e, _k, ident in tax.find(p["text"]) if ident in wanted]
-                spans = _merge(spans)
+                spans = highlight.merge(spans)
             p["html"] = highlight.render(p["text"], spans)
             if spans:
                 p["matched"] = True
@@ -238,17 +238,6 @@ def doc_page(doc_id: str):
                 abs_url=base + doc_path, file_url=f"/file/{quote_doc_id(doc['doc_id'])}",
                 kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
                 catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping spans joined, in order (query terms and names may overlap)."""
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
 
 
 def _size(n: int | None) -> str:

@@ -1,5 +1,9 @@
 """Relevance harness: judged queries, recall@k and MRR for our search and a naive baseline.
 
+Queries judged with a `passage` anchor (the OCR category) are scored on passages: a hit counts
+when one of the shown excerpts contains the anchor, the damaged text as it stands in the file
+(whitespace ignored); the baseline shows Whoosh's highlight fragments of the same width.
+
 The baseline is Whoosh as tutorials use it: whole documents, jieba's stock ChineseAnalyzer on
 title and content, the default query parser, no glossary, no bigrams, no folding. It indexes
 the same extracted text and the same tags (so filters work in both), built in the same run.
@@ -36,14 +40,34 @@ class Judged:
     category: str
     relevant: set[str]
     params: dict = field(default_factory=dict)
+    passage: str | None = None  # an excerpt must contain this text
 
 
 def load_judgments(path: Path) -> list[Judged]:
     """Judged queries with document aliases resolved."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     aliases = spec.get("docs", {})
-    return [Judged(q["q"], q["category"], {aliases.get(d, d) for d in q["relevant"]}, q.get("params") or {})
-            for q in spec["queries"]]
+    return [Judged(q["q"], q["category"], {aliases.get(d, d) for d in q["relevant"]}, q.get("params") or {},
+                   q.get("passage")) for q in spec["queries"]]
+
+
+def _plain(html_text: str) -> str:
+    """Excerpt HTML as comparable text: tags, entities, ellipses and whitespace removed."""
+    import html
+    import re
+
+    return re.sub(r"\s+|…", "", html.unescape(re.sub(r"<[^>]+>", "", html_text)))
+
+
+def score(j: Judged, ranked: list[str], excerpts: list[str]) -> tuple[float, float]:
+    """(recall@K, reciprocal rank): on passages when the query has an anchor, else on documents."""
+    if j.passage:
+        anchor = "".join(j.passage.split())
+        for i, text in enumerate(excerpts[:K], start=1):
+            if anchor in text:
+                return 1.0, 1.0 / i
+        return 0.0, 0.0
+    return recall_at(ranked, j.relevant), reciprocal_rank(ranked, j.relevant)
 
 
 def recall_at(ranked: list[str], relevant: set[str], k: int = K) -> float:
@@ -81,15 +105,16 @@ class OurSystem:
             out.append({**d, "text": "\n".join(p["text"] for p in full["passages"])})
         return out
 
-    def ranked(self, j: Judged, k: int = 20) -> list[str]:
-        """doc_ids in rank order."""
+    def results(self, j: Judged, k: int = 20) -> tuple[list[str], list[str]]:
+        """doc_ids in rank order, and the shown excerpts in order (as plain text)."""
         from indexer.params import parse_request
 
         params = {"q": j.q, "per_page": str(k), **{a: b for a, b in j.params.items() if not isinstance(b, list)}}
         lists = {a: [str(x) for x in b] for a, b in j.params.items() if isinstance(b, list)}
         req = parse_request(lambda n: None if params.get(n) is None else str(params[n]),
                             lambda n: lists.get(n, []))
-        return [h["doc_id"] for h in self.index.search(req)["hits"]]
+        hits = self.index.search(req)["hits"]
+        return [h["doc_id"] for h in hits], [_plain(e["html"]) for h in hits for e in h["excerpts"]]
 
 
 # -- the naive baseline ----------------------------------------------------------------------
@@ -110,7 +135,7 @@ class NaiveBaseline:
         jieba.dt.tmp_dir = str(workdir)
         analyzer = ChineseAnalyzer()
         schema = Schema(doc_id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer),
-                        content=TEXT(analyzer=analyzer), years=KEYWORD(commas=True), partners=KEYWORD(commas=True),
+                        content=TEXT(analyzer=analyzer, stored=True), years=KEYWORD(commas=True), partners=KEYWORD(commas=True),
                         topics=KEYWORD(commas=True), lang=ID(), date=ID(stored=True, sortable=True))
         folder = workdir / "baseline"
         folder.mkdir(parents=True, exist_ok=True)
@@ -123,8 +148,10 @@ class NaiveBaseline:
         w.commit()
         self.searcher = self.ix.searcher()
 
-    def ranked(self, j: Judged, k: int = 20) -> list[str]:
-        """doc_ids in rank order (query errors count as no results, as a tutorial app would show)."""
+    def results(self, j: Judged, k: int = 20) -> tuple[list[str], list[str]]:
+        """doc_ids in rank order and highlight fragments (query errors count as no results, as a
+        tutorial app would show them)."""
+        from whoosh import highlight
         from whoosh import query as wq
         from whoosh.qparser import MultifieldParser
 
@@ -141,9 +168,13 @@ class NaiveBaseline:
         try:
             q = MultifieldParser(["title", "content"], self.ix.schema).parse(j.q) if j.q.strip() else wq.Every()
             results = self.searcher.search(q, limit=k, filter=wq.And(filters) if filters else None)
-            return [h["doc_id"] for h in results]
+            results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=100)
+            excerpts = []
+            for h in results:
+                excerpts += [_plain(f) for f in h.highlights("content", top=3, text=None).split("...") if f.strip()]
+            return [h["doc_id"] for h in results], excerpts
         except Exception:
-            return []
+            return [], []
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -154,8 +185,8 @@ def evaluate(judged: list[Judged], systems) -> dict:
     for s in systems:
         sums: dict = defaultdict(lambda: [0.0, 0.0, 0])
         for j in judged:
-            ranked = s.ranked(j)
-            r, rr = recall_at(ranked, j.relevant), reciprocal_rank(ranked, j.relevant)
+            ranked, excerpts = s.results(j)
+            r, rr = score(j, ranked, excerpts)
             for cat in (j.category, "all"):
                 sums[cat][0] += r
                 sums[cat][1] += rr

@@ -35,13 +35,8 @@ def test_floors_on_the_sample_corpus(corpus_result):
 def test_beats_the_naive_baseline_in_every_category(corpus_result):
     ours, base = corpus_result["table"]["ours"], corpus_result["table"]["baseline"]
     for category in ours:
-        for m in ("recall@5", "mrr"):
-            # a tie is only allowed at the ceiling (the OCR text reads whole since issue 3, so the
-            # baseline's first hit is right too)
-            assert ours[category][m] > base[category][m] or ours[category][m] == base[category][m] == 1.0, \
-                (category, m)
-        assert ours[category]["recall@5"] + ours[category]["mrr"] > base[category]["recall@5"] + base[category]["mrr"], \
-            category
+        assert ours[category]["recall@5"] > base[category]["recall@5"], category
+        assert ours[category]["mrr"] > base[category]["mrr"], category
 
 
 @pytest.mark.skipif(not ARCHIVE_DIR.is_dir(), reason=f"{ARCHIVE_DIR} not present: archive judged set skipped")
