@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from .dates import document_date, parse_date, year_of, years_in
-from .extract import Extracted, extract
+from .extract import Extracted
 from .passages import cut_passages
 from .taxonomy import load_taxonomy
 from .textnorm import is_han
@@ -67,16 +66,9 @@ def plausible_title(title: str | None) -> bool:
     return meaningful >= 4 and not _BAD_META_TITLE.search(t) and len(t) <= 200
 
 
-def build_document(path: Path, doc_id: str, catalog: dict, max_bytes: int,
-                   target: float = 350, maximum: float = 700) -> Document:
-    """Extract, cut, tag; raise ExtractionError with a one-line reason when the file cannot be read."""
-    ex: Extracted = extract(path, max_bytes)
-    return document_from_extracted(ex, doc_id, catalog, target, maximum)
-
-
 def document_from_extracted(ex: Extracted, doc_id: str, catalog: dict,
                             target: float = 350, maximum: float = 700) -> Document:
-    """The tagging half of `build_document`, for text already extracted."""
+    """A Document from extracted text: passages cut and tagged, title and date found, catalogue applied."""
     taxonomy = load_taxonomy()
     passages: list[Passage] = []
     for page in ex.pages:

@@ -13,6 +13,7 @@ _URL_OR_MAIL = re.compile(r"https?://|www\.|@\w+\.\w+")
 _DOC_TYPE_END = re.compile(
     r"(声明|公报|纪要|备忘录|协定|议定书|宣言|报告|通知|公告|决定|意见|办法|规定|"
     r"Statement|Declaration|Communiqu[eé]|Minutes|Memorandum|Report|Notice)$", re.I)
+_DANGLING = re.compile(r"\b(of|on|the|for|and|in|to|a|an|with|between|by|from|at)$", re.I)
 MAX_TITLE = 120
 TITLE_SEARCH_LINES = 8  # a title sits among the first few non-empty lines
 
@@ -56,13 +57,17 @@ def find_title(lines: list[str]) -> str | None:
         if not s or not _is_title_like(s, full):
             continue
         title = s
-        # join the next non-empty line when it names the document type (…会议 / 海关合作委员会声明)
         for nxt in candidates[i + 1 : i + 4]:
-            if not nxt:
-                continue
-            if _is_title_like(nxt) and _DOC_TYPE_END.search(nxt) and len(title) + len(nxt) < MAX_TITLE:
+            if len(title) + len(nxt) >= MAX_TITLE or not _is_title_like(nxt):
+                break
+            # the next line names the document type (…会议 / 海关合作委员会声明), or the title
+            # stops on a word that cannot end it ("Guidelines for the Implementation of")
+            if _DOC_TYPE_END.search(nxt) or _DANGLING.search(title):
                 title = f"{title} {nxt}"
-            break
+                if not _DANGLING.search(title):
+                    break
+            else:
+                break
         return title
     return None
 

@@ -1,5 +1,4 @@
 """Two-column pages that OCR read across are put back column by column."""
-from pathlib import Path
 
 from indexer.columns_text import deinterleave, detect, fix_read_across, split_line, width
 from indexer.config import PROJECT_ROOT

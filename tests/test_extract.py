@@ -1,5 +1,4 @@
 """Extraction of text, HTML, Markdown and docx; every failure has a one-line reason."""
-from pathlib import Path
 
 import pytest
 

@@ -1,6 +1,5 @@
 """The real archive in ../shared (skipped when absent): every file reads well or fails with a reason."""
 import re
-from pathlib import Path
 
 import pytest
 

@@ -1,5 +1,4 @@
 """Catalogue metadata: catalog.csv and sidecars override what extraction guessed."""
-from pathlib import Path
 
 from indexer.build import build
 from indexer.config import Settings

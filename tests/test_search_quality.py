@@ -1,5 +1,4 @@
 """What makes search find what the user means: ranking, folding, OCR tolerance, suggestions."""
-from pathlib import Path
 
 import pytest
 
