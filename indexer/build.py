@@ -13,6 +13,7 @@ import stat
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -324,11 +325,26 @@ def _run_jobs(jobs: list[tuple], workers: int):
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
-    try:
-        yield from pool.map(_extract_one, jobs, chunksize=4)
-    finally:  # interrupted or failed: drop the queued files instead of reading them all first
-        pool.shutdown(wait=True, cancel_futures=True)
+    pending, width = list(jobs), workers
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=_worker_init,
+                                   initargs=(os.getpid(),))
+        done = 0
+        try:
+            for result in pool.map(_extract_one, pending, chunksize=4 if width > 1 else 1):
+                done += 1
+                yield result
+            pending = []
+        except BrokenProcessPool:
+            # a reader died (a crash in a parsing library, the OOM killer): find the file by reading one at a time
+            pending = pending[done:]
+            if width == 1:
+                yield pending[0][1], None, "the reading process died (crashed or ran out of memory)", 0
+                pending, width = pending[1:], workers
+            else:
+                width = 1
+        finally:  # interrupted or failed: drop the queued files instead of reading them all first
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_init(parent: int) -> None:

@@ -228,3 +228,31 @@ def test_build_that_cannot_publish_exits_non_zero_and_keeps_the_index(tmp_path, 
         assert p.returncode != 0 and "corpus folder not readable" in p.stderr, p.stderr
         assert "Traceback" not in p.stderr
     assert _search_ids(index, "stayword") == {"a.txt"}
+
+
+def test_a_file_that_kills_its_reading_process_is_reported_and_the_rest_indexed(tmp_path, monkeypatch):
+    """A parsing library that crashes, or the OOM killer, takes one worker down: only that file fails."""
+    import dataclasses
+    import signal
+
+    import indexer.build as build_module
+    from indexer.config import Settings
+
+    real = build_module.build_document
+
+    def crashing(path, *args, **kwargs):
+        if "crash" in path.name:
+            os.kill(os.getpid(), signal.SIGKILL)  # in a worker process, forked with this patch in place
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "build_document", crashing)
+    corpus = tmp_path / "corpus"
+    for i in range(12):
+        write(corpus / f"note-{i:02d}.txt", f"第{i}份纪要：中国海关与蒙古海关会谈 noteword{i}。".encode())
+    write(corpus / "crash-me.txt", "这个文件让读取进程崩溃。".encode())
+    settings = dataclasses.replace(Settings.from_env(corpus, tmp_path / "index"), build_workers=2)
+    report = build_module.build(settings, log=lambda *_: None, quiet=True)
+    assert report.failed == [{"path": "crash-me.txt", "error": "the reading process died (crashed or ran out of memory)"}]
+    assert report.added == 12
+    for i in range(12):
+        assert _search_ids(tmp_path / "index", f"noteword{i}") == {f"note-{i:02d}.txt"}
