@@ -49,6 +49,11 @@ def test_sixteen_clients_get_no_errors(sample_settings, sample_index):
     errors: list[str] = []
     lock = threading.Lock()
     with procs.served(sample_settings.index_dir, sample_settings.corpus_dir) as (host, port, server):
+        # the first search loads the expansion tables: timed on its own, not in the percentiles
+        t0 = time.perf_counter()
+        status, _h, _b = procs.get(host, port, "/search?q=" + quote("知识产权"))
+        first_ms = round(1000 * (time.perf_counter() - t0), 1)
+        assert status == 200
         start = threading.Barrier(CLIENTS + 1)
         deadline_box = []
 
@@ -96,6 +101,6 @@ def test_sixteen_clients_get_no_errors(sample_settings, sample_index):
     ms = {f"p{p}": round(1000 * figures.percentile(latencies, p), 1) for p in (50, 95, 99)}
     figures.record("load", clients=CLIENTS, seconds=round(elapsed, 1), requests=len(latencies) + len(errors),
                    errors=len(errors), requests_per_s=round(len(latencies) / elapsed, 1), latency_ms=ms,
-                   max_ms=round(1000 * latencies[-1], 1) if latencies else None)
+                   max_ms=round(1000 * latencies[-1], 1) if latencies else None, first_request_ms=first_ms)
     assert not errors, f"{len(errors)} errors under load, first ones: {errors[:5]}"
     assert len(latencies) >= CLIENTS, "the clients did not get going"
