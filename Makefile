@@ -7,12 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test build bench browser-deps ocr-deps clean help
+.PHONY: run test soak build bench browser-deps ocr-deps clean help
 
 help:
 	@echo "make run    - install, index corpus/ (incrementally), serve http://$(HOST):$(PORT)"
 	@echo "make test   - install, run the whole test suite"
 	@echo "make bench  - run the benchmark suite (bench/)"
+	@echo "make soak   - the robustness tests at full length (24 kill -9, 8 Ctrl-C, 12 rebuilds, 60 s load, 2000 fuzz cases per route)"
 
 $(REQ_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -30,6 +31,11 @@ run: $(REQ_STAMP) ocr-deps
 
 test: $(REQ_STAMP) browser-deps ocr-deps
 	$(BIN)/python -m pytest -q
+
+# The robustness tests of tests/robustness at full length (about ten minutes on 2 cores);
+# the figures are printed at the end and written to tests/artifacts/robustness-figures.json.
+soak: $(REQ_STAMP)
+	ROBUSTNESS_SOAK=1 ROBUSTNESS_FIGURES=tests/artifacts/robustness-figures.json $(BIN)/python -m pytest -q tests/robustness
 
 bench: $(REQ_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(SETTINGS=settings, JSON_AS_ASCII=False, TEMPLATES_AUTO_RELOAD=False)
+    app.debug = False  # never, even with FLASK_DEBUG=1 left in the environment
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["index"] = IndexHandle(settings.index_dir)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,7 @@ class BuildReport:
     pages: int = 0  # pages read: PDF pages, slides, sheets; a text file is one
     pdf_pages: dict = field(default_factory=lambda: dict.fromkeys(PDF_ROUTES, 0))  # how PDF pages were read
     passages: int = 0
+    unreadable_dirs: list[str] = field(default_factory=list)  # their documents are kept, not removed
 
     def as_json(self) -> dict:
         """The machine-readable report."""
@@ -76,6 +79,11 @@ class _Candidate:
     meta_hash: str
 
 
+def _shown(rel: str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
 def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
     """Every document file under the corpus, with its catalogue metadata; problems go to the report."""
     catalog, problems = metadata.load_catalog(corpus)
@@ -86,8 +94,9 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
     out: list[_Candidate] = []
 
     def on_error(err: OSError) -> None:
-        rel = os.path.relpath(err.filename, corpus) if err.filename else "?"
+        rel = _shown(os.path.relpath(err.filename, corpus)) if err.filename else "?"
         report.failed.append({"path": rel, "error": f"cannot read folder: {err.strerror}"})
+        report.unreadable_dirs.append(rel)
 
     for dirpath, dirnames, filenames in os.walk(corpus, followlinks=True, onerror=on_error):
         try:
@@ -96,14 +105,14 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:  # a symlink loop or a folder reached twice
-            rel = os.path.relpath(dirpath, corpus)
+            rel = _shown(os.path.relpath(dirpath, corpus))
             report.failed.append({"path": rel, "error": "symlink loop: folder already scanned"})
             dirnames[:] = []
             continue
         seen_dirs.add(key)
         real_dir = Path(dirpath).resolve()
         if real_dir != root and root not in real_dir.parents:
-            rel = os.path.relpath(dirpath, corpus)
+            rel = _shown(os.path.relpath(dirpath, corpus))
             report.failed.append({"path": rel, "error": "symlink points outside the corpus"})
             dirnames[:] = []
             continue
@@ -115,6 +124,9 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
             rel = path.relative_to(corpus).as_posix()
             if metadata.is_metadata_file(rel):
                 continue
+            if _shown(rel) != rel:  # e.g. GBK names unpacked from a Windows archive
+                report.failed.append({"path": _shown(rel), "error": "file name is not valid UTF-8: rename the file"})
+                continue
             try:
                 real = path.resolve(strict=True)
                 if root not in real.parents:
@@ -125,6 +137,9 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
                 reason = "symlink loop" if isinstance(e, RuntimeError) or getattr(e, "errno", 0) == 40 else \
                     f"cannot read file: {getattr(e, 'strerror', None) or e}"
                 report.failed.append({"path": rel, "error": reason})
+                continue
+            if not stat.S_ISREG(st.st_mode):  # reading a named pipe would block the build forever
+                report.failed.append({"path": rel, "error": "not a regular file (named pipe, socket or device)"})
                 continue
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
@@ -176,6 +191,10 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
     if not corpus.is_dir():
         raise BuildError(f"corpus folder not found: {corpus}")
     try:
+        os.listdir(corpus)
+    except OSError as e:  # publishing an empty index would drop every document
+        raise BuildError(f"corpus folder not readable: {corpus}: {e.strerror}") from None
+    try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise BuildError(f"index folder not writable: {index_dir}: {e.strerror}") from None
@@ -224,8 +243,9 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
             else:
                 to_read.append(c)
         failed_ids = {f["path"] for f in report.failed}
-        # a file that cannot be read now keeps its previously indexed version: nothing is lost
-        gone = [d for d in old_states if d not in by_id and d not in failed_ids]
+        # a file or folder that cannot be read now keeps its previously indexed documents: nothing is lost
+        hidden = tuple(d.rstrip("/") + "/" for d in report.unreadable_dirs)
+        gone = [d for d in old_states if d not in by_id and d not in failed_ids and not d.startswith(hidden)]
 
         if previous is not None and not to_read and not gone and not refresh:
             report.generation = previous.name
@@ -313,5 +333,40 @@ def _run_jobs(jobs: list[tuple], workers: int):
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(_extract_one, jobs, chunksize=4)
+    pending, width = list(jobs), workers
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=_worker_init,
+                                   initargs=(os.getpid(),))
+        done = 0
+        try:
+            for result in pool.map(_extract_one, pending, chunksize=4 if width > 1 else 1):
+                done += 1
+                yield result
+            pending = []
+        except BrokenProcessPool:
+            # a reader died (a crash in a parsing library, the OOM killer): find the file by reading one at a time
+            pending = pending[done:]
+            if width == 1:
+                yield pending[0][1], None, "the reading process died (crashed or ran out of memory)", {}
+                pending, width = pending[1:], workers
+            else:
+                width = 1
+        finally:  # interrupted or failed: drop the queued files instead of reading them all first
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the build, and die with it: a build killed with -9 must not leave them behind."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)

@@ -419,16 +419,22 @@ class SearchIndex:
     def _passages_for_docs(self, parsed: ParsedQuery, docs: list[int]):
         """Best passages of given documents (used when sorting by date)."""
         q = scoring_query(parsed, self.engine.searcher.reader())
-        best, scores = {}, {}
-        for d in docs:
-            doc_q = wq.And([q, wq.Term("doc_id", self.docs[d]["doc_id"])])
-            with self._lock:
-                results = self.engine.searcher.search(doc_q, limit=EXCERPTS_PER_HIT)
-                found = [(int(self.engine.pid_of_docnum[h.docnum]), h.score) for h in results]
-            best[d] = found
-            if found:
-                scores[d] = found[0][1]
-        return best, scores
+        best: dict[int, list[tuple[int, float]]] = {d: [] for d in docs}
+        if not docs:
+            return best, {}
+        page = np.zeros(self.n_docs, dtype=bool)
+        page[docs] = True
+        # one engine search over the page's passages, not one per document: a page of 100 would
+        # cost 100 index-wide searches
+        allowed = set(np.nonzero((self.docnum_doc >= 0) & page[np.clip(self.docnum_doc, 0, None)])[0].tolist())
+        with self._lock:
+            results = self.engine.searcher.search(q, limit=None, filter=allowed)
+            scored = [(h.docnum, h.score) for h in results]
+        for docnum, score in scored:  # best first
+            found = best[int(self.docnum_doc[docnum])]
+            if len(found) < EXCERPTS_PER_HIT:
+                found.append((int(self.engine.pid_of_docnum[docnum]), score))
+        return best, {d: found[0][1] for d, found in best.items() if found}
 
     def _default_passages(self, d: int, req: SearchRequest, limit: int) -> list[int]:
         """Passages to show when nothing was scored: those that meet the filters, else the first."""

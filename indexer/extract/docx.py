@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 
 from . import Extracted, ExtractionError, Page
 
@@ -15,6 +16,8 @@ def extract(path: Path) -> Extracted:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise ExtractionError(f"corrupt docx: {type(e).__name__}") from None
+    except PackageNotFoundError:  # not a zip at all; its message would show the server's path
+        raise ExtractionError("corrupt docx: not a Word package") from None
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():
