@@ -18,6 +18,7 @@ from functools import lru_cache
 import simplemma
 import yaml
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Positions
 
 from .config import DATA_DIR
 from .segment import get_segmenter
@@ -185,6 +186,26 @@ class BigramTokenizer(_TokenStream):
 
     def _tokens(self, value, mode):
         return bigram_tokens(value)
+
+
+class TokenPositions(Positions):
+    """Whoosh's Positions format fed straight from our (term, position, start, end) lists: the
+    same postings bytes, without a Token object per token (a fifth of the build's time)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, str) or not isinstance(analyzer, _TokenStream):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict[str, list[int]] = {}
+        for term, pos, _s, _e in analyzer._tokens(value, kwargs.get("mode", "")):
+            found = poses.get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+        fb, encode = self.field_boost, self.encode
+        for term, positions in poses.items():
+            yield term, len(positions), len(positions) * fb, encode(positions)
 
 
 def word_analyzer():

@@ -14,10 +14,16 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
-from .analysis import bigram_analyzer, word_analyzer
+from .analysis import TokenPositions, bigram_analyzer, word_analyzer
 
 INDEX_NAME = "MAIN"
 TITLE_BOOST = 2.5
+
+
+def _text(analyzer, field_boost: float = 1.0) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=True, field_boost=field_boost)
+    field.format = TokenPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def schema() -> Schema:
@@ -25,9 +31,9 @@ def schema() -> Schema:
     return Schema(
         pid=NUMERIC(numtype=int, bits=64, stored=False, sortable=True, unique=True, signed=False),
         doc_id=ID(stored=False),
-        title=TEXT(analyzer=word_analyzer(), phrase=True, field_boost=TITLE_BOOST),
-        text=TEXT(analyzer=word_analyzer(), phrase=True),
-        bigrams=TEXT(analyzer=bigram_analyzer(), phrase=True),
+        title=_text(word_analyzer(), TITLE_BOOST),
+        text=_text(word_analyzer()),
+        bigrams=_text(bigram_analyzer()),
     )
 
 
