@@ -24,6 +24,9 @@ from .segment import fingerprint as segmenter_fingerprint
 from .store import FileState, Store
 
 PASSAGE_VERSION = "1"  # bump when cutting or tagging changes, to re-read every file
+# From this many files to (re)index, the engine indexes in parallel sub-writers, one segment
+# each; a small incremental build stays in one process (forking costs more than it saves).
+PARALLEL_INDEX_MIN_FILES = 200
 
 
 class BuildError(Exception):
@@ -234,7 +237,12 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
                 publish.seed_from(previous, staging)
             store = Store(staging)
             store.begin()
-            writer = engine.EngineWriter(staging, create=previous is None)
+            procs = settings.build_workers if len(to_read) >= PARALLEL_INDEX_MIN_FILES else 1
+            if procs > 1:
+                from .segment import get_segmenter
+
+                get_segmenter()  # loaded once here, inherited by the sub-writers
+            writer = engine.EngineWriter(staging, create=previous is None, procs=procs)
             try:
                 next_pid = int(store.get_meta("next_pid", "1"))
                 for doc_id in gone:

@@ -18,6 +18,8 @@ from .analysis import TokenPositions, bigram_analyzer, word_analyzer
 
 INDEX_NAME = "MAIN"
 TITLE_BOOST = 2.5
+LIMIT_MB = 256  # posting pool memory before spilling sorted runs to disk
+BATCH_PASSAGES = 200  # passages per job file handed to a sub-writer
 
 
 def _text(analyzer, field_boost: float = 1.0) -> TEXT:
@@ -45,12 +47,21 @@ def exists(folder: Path) -> bool:
 class EngineWriter:
     """Adds and deletes passages in one index folder; nothing is visible before `commit`."""
 
-    def __init__(self, folder: Path, create: bool):
+    def __init__(self, folder: Path, create: bool, procs: int = 1):
+        """`procs` > 1 indexes in that many sub-writer processes, each writing its own segment
+        (for large batches; the analyzers' dictionaries must be loaded before, so they are inherited)."""
         if create or not exists(folder):
             self._ix = whoosh_index.create_in(str(folder), schema(), indexname=INDEX_NAME)
         else:
             self._ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
-        self._w = self._ix.writer(limitmb=256)
+        if procs > 1:
+            self._w = self._ix.writer(procs=procs, multisegment=True, batchsize=BATCH_PASSAGES, limitmb=LIMIT_MB // procs)
+            # Fork the sub-writers now, while this process has no other threads (a fork among
+            # threads can inherit a held lock); Whoosh would otherwise start them lazily.
+            while len(self._w.tasks) < procs:
+                self._w._new_task()
+        else:
+            self._w = self._ix.writer(limitmb=LIMIT_MB)
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every passage of a document."""
