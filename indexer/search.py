@@ -22,6 +22,7 @@ from whoosh import query as wq
 from . import highlight, publish
 from .engine import EngineReader
 from .expand import get_expander
+from .postings import Postings
 from .params import SearchRequest
 from .query import (FUZZY_BIGRAM_WEIGHT, ParsedQuery, clause_query, fuzzy_bigrams, highlight_terms, parse,
                     query_bigrams, scoring_query)
@@ -107,6 +108,7 @@ class SearchIndex:
         pids = self.engine.pid_of_docnum
         self.docnum_doc = np.where((pids >= 0) & (pids <= max_pid), self.pid_doc[np.clip(pids, 0, max_pid)], -1)
         self.docnum_doc[self.engine.deleted] = -1
+        self.postings = Postings(self.engine.searcher, self.engine.deleted, self._lock)
         self.facets = {
             "year": FacetTable.build([[str(y) for y in d["years"]] for d in self.docs]),
             "partner": FacetTable.build([d["partners"] for d in self.docs]),
@@ -138,16 +140,11 @@ class SearchIndex:
     # -- matching --------------------------------------------------------------------------
     def _docs_matching(self, q) -> np.ndarray:
         mask = np.zeros(self.n_docs, dtype=bool)
-        with self._lock:
-            docnums = np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
+        docnums = self.postings.matching(q, group=self.docnum_doc)
         if len(docnums):
             d = self.docnum_doc[docnums]
             mask[d[d >= 0]] = True
         return mask
-
-    def _docnums(self, q) -> np.ndarray:
-        with self._lock:
-            return np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
 
     def fuzzy_docnums(self, c) -> np.ndarray:
         """Passages (engine docnums) holding most bigrams of a long Chinese clause: damaged text."""
@@ -157,7 +154,7 @@ class SearchIndex:
             return cached
         found: list[np.ndarray] = []
         for bigrams, need in fuzzy_bigrams(c):
-            arrays = [self._docnums(wq.Term("bigrams", b)) for b in bigrams]
+            arrays = [self.postings.docnums("bigrams", b) for b in bigrams]
             counts = np.bincount(np.concatenate(arrays), minlength=len(self.docnum_doc)) if arrays else np.zeros(0)
             found.append(np.nonzero(counts >= need)[0])
         out = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
@@ -315,12 +312,6 @@ class SearchIndex:
         idx = np.nonzero(mask)[0]
         return [int(i) for i in idx[np.argsort(self.date_rank[idx], kind="stable")]]
 
-    def _allowed_docnums(self, mask: np.ndarray):
-        if mask.all():
-            return None
-        ok = (self.docnum_doc >= 0) & mask[np.clip(self.docnum_doc, 0, None)]
-        return set(np.nonzero(ok)[0].tolist())
-
     def _by_relevance(self, parsed: ParsedQuery, mask: np.ndarray, start: int, count: int,
                       preferred: np.ndarray | None = None):
         """Documents of one page in order of their best passage, with their best passages;
@@ -329,24 +320,24 @@ class SearchIndex:
         if need == 0 or not mask.any():
             return [], {}, {}
         q = scoring_query(parsed, self.engine.searcher.reader())
-        allowed = self._allowed_docnums(mask)
-        limit = max(50, need * 6)
-        total_passages = self.engine.doc_count()
+        allowed = self.docnum_doc >= 0
+        allowed[allowed] = mask[self.docnum_doc[allowed]]
+        pids = self.engine.pid_of_docnum
+        ranker = self.postings.ranker(q, allowed, pids)
         fuzzy = self._fuzzy_scored(parsed, allowed)
+        limit = max(50, need * 6)
         while True:
-            with self._lock:
-                results = self.engine.searcher.search(q, limit=limit, filter=allowed)
-                scored = [(h.docnum, h.score) for h in results]
+            top = ranker.top(limit)
+            scored = top
             if fuzzy:
                 best_score = dict(scored)
                 for docnum, score in fuzzy:
                     if score > best_score.get(docnum, 0.0):
                         best_score[docnum] = score
-                scored = sorted(best_score.items(), key=lambda x: -x[1])
+                scored = sorted(best_score.items(), key=lambda x: (-x[1], pids[x[0]]))
             if preferred is not None:
-                pids = self.engine.pid_of_docnum
                 scored = sorted(((dn, sc * (FILTER_PASSAGE_BOOST if preferred[pids[dn]] else 1.0)) for dn, sc in scored),
-                                key=lambda x: -x[1])
+                                key=lambda x: (-x[1], pids[x[0]]))
             order: list[int] = []
             best: dict[int, list[tuple[int, float]]] = {}
             for docnum, score in scored:
@@ -357,8 +348,8 @@ class SearchIndex:
                     best[d] = []
                     order.append(d)
                 if len(best[d]) < EXCERPTS_PER_HIT:
-                    best[d].append((int(self.engine.pid_of_docnum[docnum]), score))
-            if len(order) >= need or len(scored) < limit or limit >= total_passages:
+                    best[d].append((int(pids[docnum]), score))
+            if len(order) >= need or len(top) < limit:
                 break
             limit *= 4
         # documents that match only through clauses spread over passages may not have
@@ -396,23 +387,26 @@ class SearchIndex:
             out &= m
         return out
 
-    def _fuzzy_scored(self, parsed: ParsedQuery, allowed) -> list[tuple[int, float]]:
-        """Scores of passages that match only as damaged text, at a low weight."""
+    def _fuzzy_scored(self, parsed: ParsedQuery, allowed: np.ndarray) -> list[tuple[int, float]]:
+        """Scores of passages that match only as damaged text, at a low weight (`allowed` by docnum)."""
         out: list[tuple[int, float]] = []
         for c in parsed.positive:
             docnums = self.fuzzy_docnums(c)
             if not len(docnums):
                 continue
-            subset = set(docnums.tolist())
-            if allowed is not None:
-                subset &= allowed
-            if not subset:
+            subset = docnums[allowed[docnums]]
+            if not len(subset):
                 continue
-            terms = [wq.Term("bigrams", b) for bigrams, _ in fuzzy_bigrams(c) for b in bigrams]
-            with self._lock:
-                results = self.engine.searcher.search(wq.Or(terms, boost=FUZZY_BIGRAM_WEIGHT),
-                                                      limit=len(subset), filter=subset)
-                out += [(h.docnum, h.score) for h in results]
+            total = np.zeros(len(subset))
+            for bigrams, _need in fuzzy_bigrams(c):
+                for b in bigrams:
+                    d, s = self.postings.term_scores("bigrams", b)
+                    i = np.searchsorted(d, subset)
+                    i[i >= len(d)] = 0
+                    hit = d[i] == subset if len(d) else np.zeros(len(subset), dtype=bool)
+                    total[hit] += s[i[hit]]
+            keep = total > 0
+            out += list(zip(subset[keep].tolist(), (total[keep] * FUZZY_BIGRAM_WEIGHT).tolist()))
         return out
 
     def _passages_for_docs(self, parsed: ParsedQuery, docs: list[int]):
