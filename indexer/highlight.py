@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from .analysis import bigram_tokens, word_tokens
+from .analysis import bigram_spans, word_tokens
 from .textnorm import fold
 
 
@@ -12,14 +12,12 @@ def match_spans(text: str, terms: set[str], strings: list[str], bigrams: set[str
     found in OCR-damaged text (only where two of them touch, so lone common bigrams stay unmarked)."""
     spans: list[tuple[int, int]] = []
     if bigrams:
-        hits = [(s, e) for b, _p, s, e in bigram_tokens(text) if b in bigrams]
+        hits = bigram_spans(text, bigrams)
         for (s1, e1), (s2, e2) in zip(hits, hits[1:]):
             if s2 <= e1:
                 spans += [(s1, e1), (s2, e2)]
     if terms:
-        for term, _pos, s, e in word_tokens(text, "index"):
-            if term in terms:
-                spans.append((s, e))
+        spans += [(s, e) for _term, _pos, s, e in word_tokens(text, "index", only=terms)]
     if strings:
         folded = fold(text).lower()
         for needle in strings:
