@@ -11,7 +11,9 @@ import os
 import shutil
 import sys
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +29,8 @@ PASSAGE_VERSION = "1"  # bump when cutting or tagging changes, to re-read every 
 # From this many files to (re)index, the engine indexes in parallel sub-writers, one segment
 # each; a small incremental build stays in one process (forking costs more than it saves).
 PARALLEL_INDEX_MIN_FILES = 200
+EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
+EXTRACT_WINDOW = 8  # tasks in flight per worker
 
 
 class BuildError(Exception):
@@ -314,5 +318,18 @@ def _run_jobs(jobs: list[tuple], workers: int):
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
+    # A bounded window of chunks in flight, in order: `pool.map` would submit every file at once
+    # and hold every extracted document in memory while the indexer catches up.
+    chunks = (jobs[i : i + EXTRACT_CHUNK] for i in range(0, len(jobs), EXTRACT_CHUNK))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(_extract_one, jobs, chunksize=4)
+        pending = deque(pool.submit(_extract_chunk, c) for c in islice(chunks, workers * EXTRACT_WINDOW))
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(pool.submit(_extract_chunk, nxt))
+            yield from done
+
+
+def _extract_chunk(jobs: list[tuple]) -> list:
+    return [_extract_one(job) for job in jobs]
