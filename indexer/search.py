@@ -9,11 +9,13 @@ excerpts, so one long document cannot flood the page.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -92,19 +94,21 @@ class SearchIndex:
         max_pid = int(self.store.get_meta("next_pid", "1"))
         self.pid_doc = np.full(max_pid + 1, -1, dtype=np.int32)
         self.pid_n = np.zeros(max_pid + 1, dtype=np.int32)
-        tag_pairs: dict[str, tuple[list[int], list]] = {"year": ([], []), "partner": ([], []), "topic": ([], [])}
-        for pid, doc_ord, n, years, partners, topics in self.store.db.execute(
-                "SELECT pid, doc_ord, n, years, partners, topics FROM passages"):
-            self.pid_doc[pid] = ord_to_idx.get(doc_ord, -1)
-            self.pid_n[pid] = n
-            for name, raw in (("year", years), ("partner", partners), ("topic", topics)):
-                if raw and raw != "[]":
-                    values = loads(raw, [])
-                    tag_pairs[name][0].extend([pid] * len(values))
-                    tag_pairs[name][1].extend(values)
+        rows = self.store.db.execute("SELECT pid, doc_ord, n, years, partners, topics FROM passages").fetchall()
+        cols = list(zip(*rows)) if rows else [(), (), (), (), (), ()]
+        pid_arr = np.array(cols[0], dtype=np.int64)
+        ord_arr = np.array([ord_to_idx.get(o, -1) for o in cols[1]], dtype=np.int32)
+        self.pid_doc[pid_arr] = ord_arr
+        self.pid_n[pid_arr] = np.array(cols[2], dtype=np.int32)
         # passage-level tags, to prefer passages that meet the filters and for the knowledge pages
-        self.passage_tags = {name: (np.array(pids, dtype=np.int64), np.array(vals, dtype=object if name != "year" else np.int32))
-                             for name, (pids, vals) in tag_pairs.items()}
+        # (each column's JSON lists parsed in one call: a call per passage costs seconds at scale)
+        self.passage_tags = {}
+        for name, raw in (("year", cols[3]), ("partner", cols[4]), ("topic", cols[5])):
+            lists = json.loads("[" + ",".join(r or "[]" for r in raw) + "]")
+            counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+            vals = list(chain.from_iterable(lists))
+            self.passage_tags[name] = (np.repeat(pid_arr, counts),
+                                       np.array(vals, dtype=object if name != "year" else np.int32))
         pids = self.engine.pid_of_docnum
         self.docnum_doc = np.where((pids >= 0) & (pids <= max_pid), self.pid_doc[np.clip(pids, 0, max_pid)], -1)
         self.docnum_doc[self.engine.deleted] = -1
