@@ -28,6 +28,7 @@ from whoosh.query.spans import Span
 from whoosh.util.numeric import byte_to_length
 
 CACHE_BYTES = 48 * 1024 * 1024
+BLOCK_CACHE = 2048  # blocks of positions (128 postings each) kept decoded
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
@@ -61,6 +62,7 @@ class Postings:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
+        self._blocks: OrderedDict = OrderedDict()  # decoded posting values of recently read blocks
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -129,14 +131,19 @@ class Postings:
         blk = np.searchsorted(e.starts, raw, side="right") - 1
         fmt = self.reader.schema[field].format
         out: list[list[int]] = []
-        loaded: dict[int, tuple] = {}
+        blocks = self._blocks
         with self._lock:
             for r, b in zip(raw.tolist(), blk.tolist()):
-                values = loaded.get(b)
+                key = (field, term, b)
+                values = blocks.get(key)
                 if values is None:
                     leaf_no, offset, length, compressed = e.blocks[b]
                     data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
-                    values = loaded[b] = pickle.loads(zlib.decompress(data) if compressed else data)[2]
+                    values = blocks[key] = pickle.loads(zlib.decompress(data) if compressed else data)[2]
+                    if len(blocks) > BLOCK_CACHE:
+                        blocks.popitem(last=False)
+                else:
+                    blocks.move_to_end(key)
                 out.append(fmt.decode_positions(values[r - int(e.starts[b])]))
         return out
 
@@ -198,7 +205,21 @@ class Postings:
                 return np.zeros(0, dtype=np.int64)
             if skip is not None:
                 out = out[~skip[out]]
-            return self.verify(q, out)
+            if group is None:
+                return self.verify(q, out)
+            # one passage per document at a time: a document's other passages need no check
+            # once one of them holds the phrase
+            found = []
+            while len(out):
+                _values, first = np.unique(group[out], return_index=True)
+                ok = self.verify(q, out[first])
+                found.append(ok)
+                rest = np.ones(len(out), dtype=bool)
+                rest[first] = False
+                if len(ok):
+                    rest &= ~np.isin(group[out], group[ok])
+                out = out[rest]
+            return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         if q is wq.NullQuery:
             return np.zeros(0, dtype=np.int64)
         with self._lock:  # anything else: Whoosh's own matcher
@@ -320,7 +341,7 @@ class Ranker:
                 best = sorted(self.exact.values(), reverse=True)[count - 1]
                 if self.bound[self.pool[self.visited]] < best:
                     break
-            batch = self.pool[self.visited : self.visited + self.BATCH]
+            batch = self.pool[self.visited : self.visited + max(self.BATCH, self.visited)]
             self.visited += len(batch)
             self._visit(np.sort(batch))
         ranked = sorted(self.exact.items(), key=lambda x: (-x[1], self.tiebreak[x[0]]))
@@ -329,7 +350,15 @@ class Ranker:
 
 def _phrase_at(positions: list[list[int]], slop: int) -> bool:
     """Whoosh's ordered SpanNear2 test (mindist 1) on the words' position lists: each word within
-    `slop` after the span of the words before it."""
+    `slop` after the span of the words before it (with slop 1: at consecutive positions)."""
+    if slop == 1:
+        starts = set(positions[0])
+        for i, plist in enumerate(positions[1:], start=1):
+            here = set(plist)
+            starts = {p for p in starts if p + i in here}
+            if not starts:
+                return False
+        return True
     aspans = [Span(p) for p in positions[0]]
     for plist in positions[1:]:
         if not aspans:
