@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
+from whoosh.util.numeric import byte_to_length
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from .analysis import TokenPositions, bigram_analyzer, word_analyzer
@@ -39,6 +41,34 @@ def schema() -> Schema:
     )
 
 
+class EngineCodec(W3Codec):
+    """Whoosh's W3 codec, with each segment's field lengths read once as an array: the stock
+    reader reads one length from the file per posting written at commit (a tenth of a build's
+    time) and per posting scored. Its class path is pickled into every segment: keep it here."""
+
+    def per_document_reader(self, storage, segment):
+        return _LengthArrayReader(storage, segment)
+
+
+class _LengthArrayReader(W3PerDocReader):
+    def __init__(self, storage, segment):
+        super().__init__(storage, segment)
+        self._length_arrays: dict = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        if docnum > self._doccount:
+            raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
+        lengths = self._length_arrays.get(fieldname)
+        if lengths is None:
+            reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            lengths = self._length_arrays[fieldname] = reader.load() if reader is not None else False
+        if lengths is False:
+            return default
+        lbyte = lengths[docnum]
+        if lbyte:
+            return byte_to_length(lbyte)
+
+
 def exists(folder: Path) -> bool:
     """True when the folder holds an engine index."""
     return whoosh_index.exists_in(str(folder), indexname=INDEX_NAME)
@@ -55,13 +85,14 @@ class EngineWriter:
         else:
             self._ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
         if procs > 1:
-            self._w = self._ix.writer(procs=procs, multisegment=True, batchsize=BATCH_PASSAGES, limitmb=LIMIT_MB // procs)
+            self._w = self._ix.writer(procs=procs, multisegment=True, batchsize=BATCH_PASSAGES, limitmb=LIMIT_MB // procs,
+                                      codec=EngineCodec())
             # Fork the sub-writers now, while this process has no other threads (a fork among
             # threads can inherit a held lock); Whoosh would otherwise start them lazily.
             while len(self._w.tasks) < procs:
                 self._w._new_task()
         else:
-            self._w = self._ix.writer(limitmb=LIMIT_MB)
+            self._w = self._ix.writer(limitmb=LIMIT_MB, codec=EngineCodec())
 
     def delete_document(self, doc_id: str) -> None:
         """Remove every passage of a document."""
