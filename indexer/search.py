@@ -113,6 +113,9 @@ class SearchIndex:
         self.docnum_doc = np.where((pids >= 0) & (pids <= max_pid), self.pid_doc[np.clip(pids, 0, max_pid)], -1)
         self.docnum_doc[self.engine.deleted] = -1
         self.postings = Postings(self.engine.searcher, self.engine.deleted, self._lock)
+        for name in ("text", "title", "bigrams"):  # paid at start-up, not by the first queries
+            self.postings.lengths(name)
+        get_expander()
         self.facets = {
             "year": FacetTable.build([[str(y) for y in d["years"]] for d in self.docs]),
             "partner": FacetTable.build([d["partners"] for d in self.docs]),
