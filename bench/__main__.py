@@ -171,8 +171,14 @@ def _subset_stats(ours: dict, mix: list, indices: list[int]) -> dict:
             "bad_count": 0}
 
 
+STARTUP = ("import indexer.build, indexer.cli; from indexer.analysis import word_tokens; "
+           "word_tokens('海关合作 organizations')")
+
+
 def incremental(corpus: Path, index: Path, manifest: dict) -> dict:
-    """A build with nothing changed (the start-up cost), then one with one file changed."""
+    """Start-up (a process importing the indexer and loading its dictionaries, as any build that
+    indexes something does), a build with nothing changed, then one with one file changed."""
+    startup = run_measured(_python("-c", STARTUP), cwd=PROJECT_ROOT)
     noop = _build(corpus, index)
     rel = manifest["files"][len(manifest["files"]) // 2]
     path = corpus / rel
@@ -182,8 +188,9 @@ def incremental(corpus: Path, index: Path, manifest: dict) -> dict:
         f.write(extra)
     one = _build(corpus, index)
     rep = one["report"]
-    return {"changed_file": rel, "noop_wall_s": noop["wall_s"], "one_file_wall_s": one["wall_s"],
-            "beyond_startup_s": round(one["wall_s"] - noop["wall_s"], 3), "one_file_report_s": rep["seconds"],
+    return {"changed_file": rel, "startup_wall_s": round(startup.seconds, 3), "noop_wall_s": noop["wall_s"],
+            "one_file_wall_s": one["wall_s"], "beyond_startup_s": round(one["wall_s"] - startup.seconds, 3),
+            "one_file_report_s": rep["seconds"],
             "noop_report_s": noop["report"]["seconds"], "updated": rep["updated"], "peak_main_rss": one["peak_main_rss"]}
 
 
