@@ -15,6 +15,7 @@ frozen release): the term table's `matcher` and a leaf matcher's block fields.
 from __future__ import annotations
 
 import pickle
+from array import array
 import threading
 import zlib
 from bisect import bisect_left
@@ -27,8 +28,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.query.spans import Span
 from whoosh.util.numeric import byte_to_length
 
-CACHE_BYTES = 48 * 1024 * 1024
-BLOCK_CACHE = 2048  # blocks of positions (128 postings each) kept decoded
+CACHE_BYTES = 32 * 1024 * 1024
+BLOCK_CACHE = 1024  # blocks of positions (128 postings each) kept decoded
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
@@ -41,12 +42,12 @@ class _Term:
     docnums: np.ndarray
     weights: np.ndarray
     raw: np.ndarray  # index of each posting in the undeleted list (block lookup)
-    blocks: list
+    blocks: np.ndarray  # per block: leaf number, data offset, data length, compression
     starts: np.ndarray  # first raw index of each block
 
     @property
     def nbytes(self) -> int:
-        return self.docnums.nbytes + self.weights.nbytes + self.raw.nbytes + 64 * len(self.blocks)
+        return self.docnums.nbytes + self.weights.nbytes + self.raw.nbytes + self.blocks.nbytes + self.starts.nbytes
 
 
 class Postings:
@@ -90,9 +91,12 @@ class Postings:
         return value
 
     def _read(self, field: str, term: str) -> "_Term":
-        ids: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        blocks: list[tuple] = []  # (leaf number, data offset, data length, compressed)
+        # Blocks are gathered into flat buffers (not an array per block: at archive scale those
+        # small objects fragment the heap, and RSS stays up after they are freed).
+        deltas, weights = array("q"), array("f")
+        counts: list[int] = []
+        bases: list[int] = []
+        where = array("q")  # per block: leaf number, data offset, data length, compression
         tbytes = term.encode("utf-8")
         for leaf_no, (leaf, offset) in enumerate(self.leaves):
             if (field, term) not in leaf:
@@ -103,25 +107,34 @@ class Postings:
                     m._read_data()
                 block_ids, block_weights = m._data[0], m._data[1]
                 n = len(block_ids)
-                blocks.append((leaf_no, m._dataoffset, m._nextoffset - m._dataoffset, m._compression))
-                ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)) + offset)
+                deltas.extend(block_ids)
                 if block_weights is None:
-                    weights.append(np.ones(n, dtype=np.float32))
+                    weights.extend([1.0] * n)
                 elif isinstance(block_weights, float):
-                    weights.append(np.full(n, block_weights, dtype=np.float32))
+                    weights.extend([block_weights] * n)
                 else:
-                    weights.append(np.asarray(block_weights, dtype=np.float32))
+                    weights.extend(block_weights)
+                counts.append(n)
+                bases.append(offset)
+                where.extend((leaf_no, m._dataoffset, m._nextoffset - m._dataoffset, m._compression or 0))
                 if m._lastblock:
                     break
                 m._goto(m._nextoffset)
-        if not ids:
-            return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), [], np.zeros(1, dtype=np.int64))
-        d, w = np.concatenate(ids), np.concatenate(weights)
-        starts = np.concatenate([[0], np.cumsum([len(i) for i in ids])])
+        if not counts:
+            return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.int64),
+                         np.zeros(1, dtype=np.int64))
+        counts_arr = np.array(counts, dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts_arr)])
+        running = np.cumsum(np.frombuffer(deltas, dtype=np.int64))
+        # ids are delta-coded within each block, from 0: undo the running sum across blocks
+        before = np.concatenate([[0], running[starts[1:-1] - 1]])
+        d = running - np.repeat(before, counts_arr) + np.repeat(np.array(bases, dtype=np.int64), counts_arr)
+        w = np.frombuffer(weights, dtype=np.float32).copy()
         raw = np.arange(len(d), dtype=np.int32)
         live = ~self.deleted[d]
         if not live.all():
             d, w, raw = d[live], w[live], raw[live]
+        blocks = np.frombuffer(where, dtype=np.int64).reshape(-1, 4).copy()
         return _Term(field, d, w, raw, blocks, starts)
 
     def positions(self, field: str, term: str, docnums: np.ndarray) -> list[list[int]]:
@@ -137,7 +150,7 @@ class Postings:
                 key = (field, term, b)
                 values = blocks.get(key)
                 if values is None:
-                    leaf_no, offset, length, compressed = e.blocks[b]
+                    leaf_no, offset, length, compressed = e.blocks[b].tolist()
                     data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
                     values = blocks[key] = pickle.loads(zlib.decompress(data) if compressed else data)[2]
                     if len(blocks) > BLOCK_CACHE:
