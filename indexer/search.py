@@ -107,6 +107,9 @@ class SearchIndex:
             lists = json.loads("[" + ",".join(r or "[]" for r in raw) + "]")
             counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
             vals = list(chain.from_iterable(lists))
+            if name != "year":  # one string object per distinct tag, not one per occurrence
+                canonical: dict[str, str] = {}
+                vals = [canonical.setdefault(v, v) for v in vals]
             self.passage_tags[name] = (np.repeat(pid_arr, counts),
                                        np.array(vals, dtype=object if name != "year" else np.int32))
         pids = self.engine.pid_of_docnum
