@@ -142,23 +142,34 @@ class Postings:
         e = self._entry(field, term)
         raw = e.raw[np.searchsorted(e.docnums, docnums)]
         blk = np.searchsorted(e.starts, raw, side="right") - 1
-        fmt = self.reader.schema[field].format
-        out: list[list[int]] = []
-        blocks = self._blocks
+        decode = self.reader.schema[field].format.decode_positions
+        out: list = [None] * len(raw)
+        order = np.argsort(blk, kind="stable")
+        bounds = np.flatnonzero(np.diff(blk[order])) + 1
         with self._lock:
-            for r, b in zip(raw.tolist(), blk.tolist()):
-                key = (field, term, b)
-                values = blocks.get(key)
-                if values is None:
-                    leaf_no, offset, length, compressed = e.blocks[b].tolist()
-                    data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
-                    values = blocks[key] = pickle.loads(zlib.decompress(data) if compressed else data)[2]
-                    if len(blocks) > BLOCK_CACHE:
-                        blocks.popitem(last=False)
-                else:
-                    blocks.move_to_end(key)
-                out.append(fmt.decode_positions(values[r - int(e.starts[b])]))
+            for group in np.split(order, bounds):
+                if not len(group):
+                    continue
+                b = int(blk[group[0]])
+                values = self._block_values(field, term, e, b)
+                first = int(e.starts[b])
+                for i, r in zip(group.tolist(), raw[group].tolist()):
+                    out[i] = decode(values[r - first])
         return out
+
+    def _block_values(self, field: str, term: str, e: "_Term", b: int) -> tuple:
+        """The decoded posting values of one block (cached; call with the lock held)."""
+        key = (field, term, b)
+        values = self._blocks.get(key)
+        if values is None:
+            leaf_no, offset, length, compressed = e.blocks[b].tolist()
+            data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
+            values = self._blocks[key] = pickle.loads(zlib.decompress(data) if compressed else data)[2]
+            if len(self._blocks) > BLOCK_CACHE:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(key)
+        return values
 
     def lengths(self, field: str) -> np.ndarray:
         """Every passage's length in a field, as Whoosh's scorer sees it (byte-encoded)."""
