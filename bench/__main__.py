@@ -202,7 +202,7 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--queries", type=int, default=None, help="queries per category for ours")
     p.add_argument("--baseline-queries", type=int, default=None, help="queries per category for the baseline")
-    p.add_argument("--baseline-budget", type=float, default=900, help="seconds of baseline queries per size at most")
+    p.add_argument("--baseline-budget", type=float, default=600, help="seconds of baseline queries per size at most")
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--out", type=Path, default=RESULTS_DIR)
     p.add_argument("--workdir", type=Path, default=None, help="where corpora and indexes go (default: a temp folder)")
