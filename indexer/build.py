@@ -13,8 +13,8 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from . import engine, metadata, publish

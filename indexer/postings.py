@@ -5,19 +5,19 @@ word's list is most of the index, and a query touches several. Here a term's pos
 a block (128 postings) at a time — ids are delta-encoded, so a cumulative sum — and kept per
 index generation in a size-bounded cache. On these arrays:
 - which passages match a query (terms, AND, OR exactly; phrases by intersecting their terms, then
-  checking positions with Whoosh only for the passages still in question);
-- a BM25F estimate of each passage's score (Whoosh's formula over the query's terms, without the
-  positional bonuses), to pick the candidates that Whoosh then scores exactly.
+  checking positions only for the passages still in question);
+- Whoosh's own BM25F scores of a scoring query (`Ranker`): terms and ANDs summed on the arrays,
+  phrase bonuses added where a phrase is verified, for the top passages only.
 
 This module reads Whoosh's on-disk postings through a few internals of whoosh-reloaded 2.7.5 (a
-frozen release): the term table's `matcher` and a leaf matcher's block fields.
+frozen release): the term table's `matcher`, a leaf matcher's block fields, the length columns.
 """
 from __future__ import annotations
 
 import pickle
-from array import array
 import threading
 import zlib
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -250,7 +250,7 @@ class Postings:
             return np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
 
     def verify(self, q, candidates: np.ndarray) -> np.ndarray:
-        """The candidates (sorted, each holding every word of the phrase `q`) where the phrase occurs."""
+        """The candidates (each holding every word of the phrase `q`) where the phrase occurs."""
         if not len(candidates):
             return candidates
         lists = [self.positions(q.fieldname, w, candidates) for w in q.words]

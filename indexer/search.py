@@ -24,8 +24,8 @@ from whoosh import query as wq
 from . import highlight, publish
 from .engine import EngineReader
 from .expand import get_expander
-from .postings import Postings
 from .params import SearchRequest
+from .postings import Postings
 from .query import (FUZZY_BIGRAM_WEIGHT, ParsedQuery, clause_query, fuzzy_bigrams, highlight_terms, parse,
                     query_bigrams, scoring_query)
 from .store import Store, loads
