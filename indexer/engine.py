@@ -115,10 +115,11 @@ class EngineWriter:
     def __init__(self, folder: Path, create: bool, procs: int = 1):
         """`procs` > 1 indexes in that many sub-writer processes, each writing its own segment
         (for large batches; the analyzers' dictionaries must be loaded before, so they are inherited)."""
+        storage = FileStorage(str(folder), supports_mmap=False)  # see EngineReader: mmap copies segments
         if create or not exists(folder):
-            self._ix = whoosh_index.create_in(str(folder), schema(), indexname=INDEX_NAME)
+            self._ix = storage.create_index(schema(), indexname=INDEX_NAME)
         else:
-            self._ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+            self._ix = storage.open_index(INDEX_NAME)
         if procs > 1:
             self._w = self._ix.writer(procs=procs, multisegment=True, batchsize=BATCH_PASSAGES, limitmb=LIMIT_MB // procs,
                                       codec=EngineCodec())
