@@ -77,7 +77,7 @@ class Sources:
     partner_cum: list[float]
     topics: list[str]
     topic_cum: list[float]
-    names: dict[tuple[str, str], tuple[list[str], list[str]]]  # (id, lang) → (names, weights unused)
+    names: dict[tuple[str, str], list[str]]  # (id, lang) → names, the usual one first
     corpus_words: dict[str, Counter] = field(default_factory=dict)
     phrases: dict[str, list[str]] = field(default_factory=dict)
 
