@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3PerDocReader, W3PostingsWriter, _lenfield
-from whoosh.util.numeric import length_to_byte
-from whoosh.util.numeric import byte_to_length
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3PerDocReader, W3PostingsWriter,
+                                  _lenfield)
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import TokenPositions, bigram_analyzer, word_analyzer
 
