@@ -18,6 +18,7 @@ from functools import lru_cache
 import simplemma
 import yaml
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Positions
 
 from .config import DATA_DIR
 from .segment import get_segmenter
@@ -53,6 +54,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DROPPED = re.compile(f"(?<=[{_HAN}])[ \\t\u3000\\r\\n]+(?=[{_HAN}])|(?<=(?<![A-Za-z])[A-Z])\\.\\s?(?=[A-Z](?![a-z]))")
 
 
+@lru_cache(maxsize=512)  # the word and bigram views (and highlighting) of one text join it once
 def joined_text(text: str) -> tuple[str, list[int] | None]:
     """Folded text with those artifacts removed, and the map back to offsets in `text`
     (None when nothing was removed)."""
@@ -72,11 +74,13 @@ def joined_text(text: str) -> tuple[str, list[int] | None]:
     return "".join(parts), where
 
 
-def word_tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
-    """(term, position, start, end) for `text`; mode "index" adds sub-words, "query" does not."""
+def word_tokens(text: str, mode: str = "index", only: set[str] | None = None) -> list[tuple[str, int, int, int]]:
+    """(term, position, start, end) for `text`; mode "index" adds sub-words, "query" does not.
+    With `only`, just the tokens whose term is in it (sub-words looked for only among those)."""
     seg = get_segmenter()
     joined, where = joined_text(text)
     with_subwords = mode != "query"
+    wanted_subwords = None if only is None else [t for t in only if 2 <= len(t) <= 3]
     out: list[tuple[str, int, int, int]] = []
     append = out.append
     pos = -1
@@ -84,20 +88,31 @@ def word_tokens(text: str, mode: str = "index") -> list[tuple[str, int, int, int
         c = w[0]
         if "\u4e00" <= c <= "\u9fff" or is_han(c):
             pos += 1
-            append((w, pos, s, e))
+            if only is None or w in only:
+                append((w, pos, s, e))
             n = e - s
             if with_subwords and n > 2:
                 # the dictionary words inside a compound, as jieba's search mode finds them
-                for k in (2, 3):
-                    for i in range(n - k + 1):
-                        gram = w[i : i + k]
-                        if gram != w and seg.has_word(gram):
-                            append((gram, pos, s + i, s + i + k))
+                if wanted_subwords is None:
+                    for k in (2, 3):
+                        for i in range(n - k + 1):
+                            gram = w[i : i + k]
+                            if gram != w and seg.has_word(gram):
+                                append((gram, pos, s + i, s + i + k))
+                else:
+                    for gram in wanted_subwords:
+                        if gram == w or len(gram) > n:
+                            continue
+                        i = w.find(gram)
+                        while i != -1 and seg.has_word(gram):
+                            append((gram, pos, s + i, s + i + len(gram)))
+                            i = w.find(gram, i + 1)
         elif c.isalnum():
             term = english_term(w)
             if term is not None:
                 pos += 1
-                append((term, pos, s, e))
+                if only is None or term in only:
+                    append((term, pos, s, e))
     if where is not None:
         out = [(t, p, where[s], where[e - 1] + 1) for t, p, s, e in out]
     return out
@@ -160,6 +175,39 @@ def bigram_tokens(text: str) -> list[tuple[str, int, int, int]]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _misreadings(bigram: str) -> tuple[str, ...]:
+    """The bigram and every string one OCR confusion away that `ocr_repair` turns into it."""
+    wrong_for: dict[str, list[str]] = {}
+    for wrong, right in _ocr_confusions().items():
+        wrong_for.setdefault(right, []).append(wrong)
+    out = [bigram] if ocr_repair(bigram) == bigram else []
+    for i in (0, 1):
+        for wrong in wrong_for.get(bigram[i], ()):
+            variant = bigram[:i] + wrong + bigram[i + 1 :]
+            if ocr_repair(variant) == bigram:
+                out.append(variant)
+    return tuple(out)
+
+
+def bigram_spans(text: str, bigrams: set[str]) -> list[tuple[int, int]]:
+    """(start, end) wherever `bigram_tokens(text)` yields one of `bigrams`, in text order: found by
+    searching for each bigram and its OCR misreadings instead of repairing every bigram of the text."""
+    if any(len(b) != 2 for b in bigrams):
+        return [(s, e) for b, _p, s, e in bigram_tokens(text) if b in bigrams]
+    joined, where = joined_text(text)
+    found: set[int] = set()
+    for b in bigrams:
+        for v in _misreadings(b):
+            i = joined.find(v)
+            while i != -1:
+                found.add(i)
+                i = joined.find(v, i + 1)
+    if where is None:
+        return [(i, i + 2) for i in sorted(found)]
+    return [(where[i], where[i + 1] + 1) for i in sorted(found)]
+
+
 class _TokenStream(Tokenizer):
     """Adapts a (term, pos, start, end) function to Whoosh's tokenizer protocol."""
 
@@ -195,6 +243,26 @@ class BigramTokenizer(_TokenStream):
 
     def _tokens(self, value, mode):
         return bigram_tokens(value)
+
+
+class TokenPositions(Positions):
+    """Whoosh's Positions format fed straight from our (term, position, start, end) lists: the
+    same postings bytes, without a Token object per token (a fifth of the build's time)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, str) or not isinstance(analyzer, _TokenStream):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        poses: dict[str, list[int]] = {}
+        for term, pos, _s, _e in analyzer._tokens(value, kwargs.get("mode", "")):
+            found = poses.get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+        fb, encode = self.field_boost, self.encode
+        for term, positions in poses.items():
+            yield term, len(positions), len(positions) * fb, encode(positions)
 
 
 def word_analyzer():

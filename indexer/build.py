@@ -12,9 +12,11 @@ import shutil
 import stat
 import sys
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from . import engine, metadata, publish
@@ -25,8 +27,13 @@ from .extract import ExtractionError, extract, unsupported_reason
 from .segment import fingerprint as segmenter_fingerprint
 from .store import FileState, Store
 
-PASSAGE_VERSION = "2"  # bump when extraction, cutting or tagging changes, to re-read every file
+PASSAGE_VERSION = "3"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
+# From this many files to (re)index, the engine indexes in parallel sub-writers, one segment
+# each; a small incremental build stays in one process (forking costs more than it saves).
+PARALLEL_INDEX_MIN_FILES = 200
+EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
+EXTRACT_WINDOW = 8  # tasks in flight per worker
 
 
 class BuildError(Exception):
@@ -128,11 +135,15 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
                 report.failed.append({"path": _shown(rel), "error": "file name is not valid UTF-8: rename the file"})
                 continue
             try:
-                real = path.resolve(strict=True)
-                if root not in real.parents:
-                    report.failed.append({"path": rel, "error": "symlink points outside the corpus"})
-                    continue
-                st = path.stat()
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode):
+                    real = path.resolve(strict=True)
+                    if root not in real.parents:
+                        report.failed.append({"path": rel, "error": "symlink points outside the corpus"})
+                        continue
+                    st = path.stat()
+                # else: a plain entry of a folder already checked to be inside the corpus (resolving
+                # every path costs a system call per path component: a second at 100k files)
             except (OSError, RuntimeError) as e:
                 reason = "symlink loop" if isinstance(e, RuntimeError) or getattr(e, "errno", 0) == 40 else \
                     f"cannot read file: {getattr(e, 'strerror', None) or e}"
@@ -258,7 +269,12 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
                 publish.seed_from(previous, staging)
             store = Store(staging)
             store.begin()
-            writer = engine.EngineWriter(staging, create=previous is None)
+            procs = settings.build_workers if len(to_read) >= PARALLEL_INDEX_MIN_FILES else 1
+            if procs > 1:
+                from .segment import get_segmenter
+
+                get_segmenter()  # loaded once here, inherited by the sub-writers
+            writer = engine.EngineWriter(staging, create=previous is None, procs=procs)
             try:
                 next_pid = int(store.get_meta("next_pid", "1"))
                 for doc_id in gone:
@@ -333,26 +349,39 @@ def _run_jobs(jobs: list[tuple], workers: int):
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
-    pending, width = list(jobs), workers
+    pending, width, chunk = list(jobs), workers, EXTRACT_CHUNK
     while pending:
         pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=_worker_init,
                                    initargs=(os.getpid(),))
         done = 0
         try:
-            for result in pool.map(_extract_one, pending, chunksize=4 if width > 1 else 1):
-                done += 1
-                yield result
+            # a bounded window of chunks in flight, in order: `pool.map` would submit every file at
+            # once and hold every extracted document in memory while the indexer catches up
+            chunks = (pending[i : i + chunk] for i in range(0, len(pending), chunk))
+            window = deque(pool.submit(_extract_chunk, c) for c in islice(chunks, width * EXTRACT_WINDOW))
+            while window:
+                results = window.popleft().result()
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    window.append(pool.submit(_extract_chunk, nxt))
+                for result in results:
+                    done += 1
+                    yield result
             pending = []
         except BrokenProcessPool:
             # a reader died (a crash in a parsing library, the OOM killer): find the file by reading one at a time
             pending = pending[done:]
-            if width == 1:
+            if width == 1 and chunk == 1:
                 yield pending[0][1], None, "the reading process died (crashed or ran out of memory)", {}
-                pending, width = pending[1:], workers
+                pending, width, chunk = pending[1:], workers, EXTRACT_CHUNK
             else:
-                width = 1
+                width, chunk = 1, 1
         finally:  # interrupted or failed: drop the queued files instead of reading them all first
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _extract_chunk(jobs: list[tuple]) -> list:
+    return [_extract_one(job) for job in jobs]
 
 
 def _worker_init(parent: int) -> None:

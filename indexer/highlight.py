@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import escape
 
-from .analysis import bigram_tokens, word_tokens
+from .analysis import bigram_spans, word_tokens
 from .textnorm import fold, is_han
 
 
@@ -49,12 +49,13 @@ class Highlighter:
         spans: list[tuple[int, int]] = []
         if self.bigrams:
             # query bigrams found in damaged text, only where two of them touch
-            hits = [(s, e) for b, _p, s, e in bigram_tokens(text) if b in self.bigrams]
+            hits = bigram_spans(text, self.bigrams)
             for (s1, e1), (s2, e2) in zip(hits, hits[1:]):
                 if s2 <= e1:
                     spans += [(s1, e1), (s2, e2)]
         if self.terms or self.phrases:
-            toks = word_tokens(text, "index")
+            # only the query's own terms are looked for (positions still count every token)
+            toks = word_tokens(text, "index", only=self.terms | {w for p in self.phrases for w in p})
             spans += [(s, e) for term, _p, s, e in toks if term in self.terms]
             if self.phrases:
                 at: dict[int, dict[str, tuple[int, int]]] = {}

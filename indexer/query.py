@@ -22,6 +22,7 @@ EXPANSION_WEIGHT = 0.7  # what the user typed ranks above its equivalents
 FUZZY_BIGRAM_WEIGHT = 0.15
 GROUP_BIGRAM_WEIGHT = 0.5
 MIN_FUZZY_BIGRAMS = 4
+MAX_FUZZY_BIGRAMS = 32  # a pasted paragraph is not a damaged name: no near-matching, bounded cost
 PROXIMITY_SLOP = 8
 PROXIMITY_BOOST = 1.5
 
@@ -180,7 +181,7 @@ def fuzzy_bigrams(c: Clause) -> list[tuple[tuple[str, ...], int]]:
     out = []
     for alt in c.alternatives:
         bgs = tuple(dict.fromkeys(alt.bigrams))
-        if len(bgs) >= MIN_FUZZY_BIGRAMS and any(is_han(ch) for ch in alt.surface):
+        if MIN_FUZZY_BIGRAMS <= len(bgs) <= MAX_FUZZY_BIGRAMS and any(is_han(ch) for ch in alt.surface):
             out.append((bgs, len(bgs) - max(1, len(bgs) // 4)))
     return out
 
@@ -191,7 +192,7 @@ def group_bigrams(parsed: ParsedQuery) -> list[tuple[tuple[str, ...], int]]:
     out = []
     for _words, bigrams in parsed.groups:
         bgs = tuple(dict.fromkeys(bigrams))
-        if len(bgs) >= MIN_FUZZY_BIGRAMS:
+        if MIN_FUZZY_BIGRAMS <= len(bgs) <= MAX_FUZZY_BIGRAMS:
             out.append((bgs, math.ceil(len(bgs) * 2 / 3)))
     return out
 

@@ -9,20 +9,22 @@ excerpts, so one long document cannot flood the page.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 
 from . import highlight, publish
 from .engine import EngineReader
 from .expand import get_expander
 from .params import SearchRequest
+from .postings import Postings
 from .query import (FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, ParsedQuery, clause_query, fuzzy_bigrams,
                     group_bigrams, parse, scoring_query)
 from .store import Store, loads
@@ -31,8 +33,11 @@ from .textnorm import fold, is_han
 
 EXCERPTS_PER_HIT = 3
 FILTER_PASSAGE_BOOST = 1.5  # a passage that itself meets the filters beats one that only shares its document
-FEW_HITS = 3
-RELAXED_SHARE = 2 / 3  # with no exact match, documents matching this share of the words  # below this many documents, a respelled query is tried
+FEW_HITS = 3  # below this many documents, a respelled query is tried
+SUGGEST_MAX_CLAUSES = 6
+SUGGEST_MAX_WORDS = 3
+SUGGEST_MAX_LEN = 16
+RELAXED_SHARE = 2 / 3  # with no exact match, documents matching this share of the words
 CACHE_SIZE = 256
 
 
@@ -91,22 +96,31 @@ class SearchIndex:
         max_pid = int(self.store.get_meta("next_pid", "1"))
         self.pid_doc = np.full(max_pid + 1, -1, dtype=np.int32)
         self.pid_n = np.zeros(max_pid + 1, dtype=np.int32)
-        tag_pairs: dict[str, tuple[list[int], list]] = {"year": ([], []), "partner": ([], []), "topic": ([], [])}
-        for pid, doc_ord, n, years, partners, topics in self.store.db.execute(
-                "SELECT pid, doc_ord, n, years, partners, topics FROM passages"):
-            self.pid_doc[pid] = ord_to_idx.get(doc_ord, -1)
-            self.pid_n[pid] = n
-            for name, raw in (("year", years), ("partner", partners), ("topic", topics)):
-                if raw and raw != "[]":
-                    values = loads(raw, [])
-                    tag_pairs[name][0].extend([pid] * len(values))
-                    tag_pairs[name][1].extend(values)
+        rows = self.store.db.execute("SELECT pid, doc_ord, n, years, partners, topics FROM passages").fetchall()
+        cols = list(zip(*rows)) if rows else [(), (), (), (), (), ()]
+        pid_arr = np.array(cols[0], dtype=np.int64)
+        ord_arr = np.array([ord_to_idx.get(o, -1) for o in cols[1]], dtype=np.int32)
+        self.pid_doc[pid_arr] = ord_arr
+        self.pid_n[pid_arr] = np.array(cols[2], dtype=np.int32)
         # passage-level tags, to prefer passages that meet the filters and for the knowledge pages
-        self.passage_tags = {name: (np.array(pids, dtype=np.int64), np.array(vals, dtype=object if name != "year" else np.int32))
-                             for name, (pids, vals) in tag_pairs.items()}
+        # (each column's JSON lists parsed in one call: a call per passage costs seconds at scale)
+        self.passage_tags = {}
+        for name, raw in (("year", cols[3]), ("partner", cols[4]), ("topic", cols[5])):
+            lists = json.loads("[" + ",".join(r or "[]" for r in raw) + "]")
+            counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+            vals = list(chain.from_iterable(lists))
+            if name != "year":  # one string object per distinct tag, not one per occurrence
+                canonical: dict[str, str] = {}
+                vals = [canonical.setdefault(v, v) for v in vals]
+            self.passage_tags[name] = (np.repeat(pid_arr, counts),
+                                       np.array(vals, dtype=object if name != "year" else np.int32))
         pids = self.engine.pid_of_docnum
         self.docnum_doc = np.where((pids >= 0) & (pids <= max_pid), self.pid_doc[np.clip(pids, 0, max_pid)], -1)
         self.docnum_doc[self.engine.deleted] = -1
+        self.postings = Postings(self.engine.searcher, self.engine.deleted, self._lock)
+        for name in ("text", "title", "bigrams"):  # paid at start-up, not by the first queries
+            self.postings.lengths(name)
+        get_expander()
         self.facets = {
             "year": FacetTable.build([[str(y) for y in d["years"]] for d in self.docs]),
             "partner": FacetTable.build([d["partners"] for d in self.docs]),
@@ -138,16 +152,11 @@ class SearchIndex:
     # -- matching --------------------------------------------------------------------------
     def _docs_matching(self, q) -> np.ndarray:
         mask = np.zeros(self.n_docs, dtype=bool)
-        with self._lock:
-            docnums = np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
+        docnums = self.postings.matching(q, group=self.docnum_doc)
         if len(docnums):
             d = self.docnum_doc[docnums]
             mask[d[d >= 0]] = True
         return mask
-
-    def _docnums(self, q) -> np.ndarray:
-        with self._lock:
-            return np.fromiter(self.engine.searcher.docs_for_query(q), dtype=np.int64)
 
     def bigram_docnums(self, bigrams: tuple[str, ...], need: int) -> np.ndarray:
         """Passages (engine docnums) holding at least `need` of these bigrams: damaged text."""
@@ -155,7 +164,7 @@ class SearchIndex:
         cached = self._cache_get(key)
         if cached is not None:
             return cached
-        arrays = [self._docnums(wq.Term("bigrams", b)) for b in bigrams]
+        arrays = [self.postings.docnums("bigrams", b) for b in bigrams]
         counts = np.bincount(np.concatenate(arrays), minlength=len(self.docnum_doc)) if arrays else np.zeros(0)
         out = np.nonzero(counts >= need)[0]
         self._cache_put(key, out)
@@ -172,7 +181,9 @@ class SearchIndex:
         cached = self._cache_get(key)
         if cached is not None:
             return cached
-        m = self._docs_matching(clause_query(c, self.engine.searcher.reader()))
+        with self._lock:  # a prefix clause reads the term dictionary (one file handle, not thread-safe)
+            q = clause_query(c, self.engine.searcher.reader())
+        m = self._docs_matching(q)
         fuzzy = self.fuzzy_docnums(c)
         if len(fuzzy):
             d = self.docnum_doc[fuzzy]
@@ -277,22 +288,32 @@ class SearchIndex:
             "filters": req.filters(), "generation": self.generation,
         }
 
+    def _frequency(self, reader, term: str) -> int:
+        with self._lock:
+            return reader.frequency("text", term)
+
     def _did_you_mean(self, parsed: ParsedQuery, req: SearchRequest, masks: dict, total: int) -> dict | None:
         """A respelling of the query from the index's own vocabulary, offered only if it finds more."""
+        if len(parsed.positive) > SUGGEST_MAX_CLAUSES:
+            return None  # a pasted paragraph, not a misspelt query
         reader = self.engine.searcher.reader()
         corrector = self.engine.searcher.corrector("text")
         replacements: dict[str, str] = {}
+        tried = 0
         for c in parsed.positive:
             if c.prefix or c.phrase:
                 continue
             raw = fold(c.raw).lower()
             if any(is_han(ch) for ch in raw):
-                candidates = [raw] if len(raw) >= 3 and not reader.frequency("text", raw) else []
+                candidates = [raw] if 3 <= len(raw) <= SUGGEST_MAX_LEN and not self._frequency(reader, raw) else []
                 maxdist, prefix = 1, 0
             else:
-                candidates = [w for w in c.words if len(w) >= 4 and not reader.frequency("text", w)]
+                candidates = [w for w in c.words if 4 <= len(w) <= SUGGEST_MAX_LEN and not self._frequency(reader, w)]
                 maxdist, prefix = 2, 1
             for word in candidates:
+                tried += 1
+                if tried > SUGGEST_MAX_WORDS:  # each look-up walks the term dictionary
+                    break
                 with self._lock:
                     found = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=prefix)
                 if found:
@@ -317,12 +338,6 @@ class SearchIndex:
         idx = np.nonzero(mask)[0]
         return [int(i) for i in idx[np.argsort(self.date_rank[idx], kind="stable")]]
 
-    def _allowed_docnums(self, mask: np.ndarray):
-        if mask.all():
-            return None
-        ok = (self.docnum_doc >= 0) & mask[np.clip(self.docnum_doc, 0, None)]
-        return set(np.nonzero(ok)[0].tolist())
-
     def _by_relevance(self, parsed: ParsedQuery, mask: np.ndarray, start: int, count: int,
                       preferred: np.ndarray | None = None):
         """Documents of one page in order of their best passage, with their best passages;
@@ -330,24 +345,25 @@ class SearchIndex:
         need = start + count
         if need == 0 or not mask.any():
             return [], {}, {}
-        q = scoring_query(parsed, self.engine.searcher.reader())
-        allowed = self._allowed_docnums(mask)
-        limit = max(50, need * 6)
-        total_passages = self.engine.doc_count()
+        with self._lock:
+            q = scoring_query(parsed, self.engine.searcher.reader())
+        allowed = self.docnum_doc >= 0
+        allowed[allowed] = mask[self.docnum_doc[allowed]]
+        pids = self.engine.pid_of_docnum
+        ranker = self.postings.ranker(q, allowed, pids)
         fuzzy = self._fuzzy_scored(parsed, allowed)
+        limit = max(50, need * 6)
         while True:
-            with self._lock:
-                results = self.engine.searcher.search(q, limit=limit, filter=allowed)
-                scored = [(h.docnum, h.score) for h in results]
+            top = ranker.top(limit)
+            scored = top
             if fuzzy:
                 total_score = dict(scored)
                 for docnum, extra in fuzzy.items():
                     total_score[docnum] = total_score.get(docnum, 0.0) + extra
-                scored = sorted(total_score.items(), key=lambda x: -x[1])
+                scored = sorted(total_score.items(), key=lambda x: (-x[1], pids[x[0]]))
             if preferred is not None:
-                pids = self.engine.pid_of_docnum
                 scored = sorted(((dn, sc * (FILTER_PASSAGE_BOOST if preferred[pids[dn]] else 1.0)) for dn, sc in scored),
-                                key=lambda x: -x[1])
+                                key=lambda x: (-x[1], pids[x[0]]))
             order: list[int] = []
             best: dict[int, list[tuple[int, float]]] = {}
             for docnum, score in scored:
@@ -358,8 +374,8 @@ class SearchIndex:
                     best[d] = []
                     order.append(d)
                 if len(best[d]) < EXCERPTS_PER_HIT:
-                    best[d].append((int(self.engine.pid_of_docnum[docnum]), score))
-            if len(order) >= need or len(scored) < limit or limit >= total_passages:
+                    best[d].append((int(pids[docnum]), score))
+            if len(order) >= need or len(top) < limit:
                 break
             limit *= 4
         # documents that match only through clauses spread over passages may not have
@@ -397,28 +413,36 @@ class SearchIndex:
             out &= m
         return out
 
-    def _fuzzy_scored(self, parsed: ParsedQuery, allowed) -> dict[int, float]:
+    def _fuzzy_scored(self, parsed: ParsedQuery, allowed: np.ndarray) -> dict[int, float]:
         """Extra score for passages holding most bigrams of a long clause (damaged text, low weight)
-        or of a Chinese string typed as a whole (the passage that reads as typed, or nearly)."""
+        or of a Chinese string typed as a whole (the passage that reads as typed, or nearly);
+        `allowed` is by docnum."""
         specs = [(bigrams, need, FUZZY_BIGRAM_WEIGHT) for c in parsed.positive for bigrams, need in fuzzy_bigrams(c)]
         specs += [(bigrams, need, GROUP_BIGRAM_WEIGHT) for bigrams, need in group_bigrams(parsed)]
         bonus: dict[int, float] = {}
         for bigrams, need, weight in specs:
-            subset = set(self.bigram_docnums(bigrams, need).tolist())
-            if allowed is not None:
-                subset &= allowed
-            if not subset:
+            docnums = self.bigram_docnums(bigrams, need)
+            subset = docnums[allowed[docnums]] if len(docnums) else docnums
+            if not len(subset):
                 continue
-            with self._lock:
-                results = self.engine.searcher.search(wq.Or([wq.Term("bigrams", b) for b in bigrams], boost=weight),
-                                                      limit=len(subset), filter=subset)
-                for h in results:
-                    bonus[h.docnum] = bonus.get(h.docnum, 0.0) + h.score
+            total = np.zeros(len(subset))
+            for b in bigrams:
+                d, s = self.postings.term_scores("bigrams", b)
+                if not len(d):
+                    continue
+                i = np.searchsorted(d, subset)
+                i[i >= len(d)] = 0
+                hit = d[i] == subset
+                total[hit] += s[i[hit]]
+            for docnum, score in zip(subset.tolist(), (total * weight).tolist()):
+                if score > 0:
+                    bonus[docnum] = bonus.get(docnum, 0.0) + score
         return bonus
 
     def _passages_for_docs(self, parsed: ParsedQuery, docs: list[int]):
         """Best passages of given documents (used when sorting by date)."""
-        q = scoring_query(parsed, self.engine.searcher.reader())
+        with self._lock:
+            q = scoring_query(parsed, self.engine.searcher.reader())
         best: dict[int, list[tuple[int, float]]] = {d: [] for d in docs}
         if not docs:
             return best, {}
