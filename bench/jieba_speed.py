@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sys
 import tempfile
 import time
@@ -18,8 +19,12 @@ def measure(corpus: Path, limit_bytes: int | None = None) -> dict:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = tempfile.mkdtemp(prefix="bench-jieba-")  # not the shared /tmp cache file
-    jieba.initialize()
+    tmp = tempfile.mkdtemp(prefix="bench-jieba-")
+    jieba.dt.tmp_dir = tmp  # not the shared /tmp cache file
+    try:
+        jieba.initialize()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the cache is read once, above
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
     total = 0
     seconds = 0.0

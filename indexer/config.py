@@ -8,8 +8,13 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# Extensions the extractors understand; anything else is reported as "unknown type".
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".xlsx")
+# Extensions the extractors understand, each with the module of indexer/extract that reads it;
+# anything else is reported as "unknown type".
+EXTRACTORS = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+    ".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".xlsx": "xlsx",
+}
+SUPPORTED_SUFFIXES = tuple(EXTRACTORS)
 # Old binary Office formats: reported with what to do instead of "unknown type".
 LEGACY_OFFICE = {".doc": ".docx", ".ppt": ".pptx", ".xls": ".xlsx"}
 # Files that carry metadata about other files, never documents themselves.

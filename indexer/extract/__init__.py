@@ -5,8 +5,11 @@ report ("corrupt PDF: ...", "empty file", "unknown type .xyz").
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..config import EXTRACTORS, LEGACY_OFFICE
 
 
 class ExtractionError(Exception):
@@ -39,8 +42,6 @@ class Extracted:
 
 def unsupported_reason(suffix: str) -> str:
     """The one-line reason for a file type no extractor reads."""
-    from ..config import LEGACY_OFFICE
-
     suffix = suffix.lower()
     if suffix in LEGACY_OFFICE:
         return f"old binary Office format {suffix}: save it as {LEGACY_OFFICE[suffix]}"
@@ -52,20 +53,9 @@ def extract(path: Path, max_bytes: int, cache_dir: Path | None = None) -> Extrac
 
     `cache_dir` keeps slow results (OCR) between builds.
     """
-    from . import docx, html, markdown, pdf, pptx, text, xlsx
-
     suffix = path.suffix.lower()
-    handlers = {
-        ".txt": text.extract, ".text": text.extract,
-        ".md": markdown.extract, ".markdown": markdown.extract,
-        ".html": html.extract, ".htm": html.extract,
-        ".pdf": lambda p: pdf.extract(p, cache_dir),
-        ".docx": docx.extract,
-        ".pptx": pptx.extract,
-        ".xlsx": xlsx.extract,
-    }
-    handler = handlers.get(suffix)
-    if handler is None:
+    module = EXTRACTORS.get(suffix)
+    if module is None:
         raise ExtractionError(unsupported_reason(suffix))
     try:
         size = path.stat().st_size
@@ -75,8 +65,10 @@ def extract(path: Path, max_bytes: int, cache_dir: Path | None = None) -> Extrac
         raise ExtractionError("empty file")
     if size > max_bytes:
         raise ExtractionError(f"file too large: {size / 1e6:.1f} MB > limit {max_bytes / 1e6:.0f} MB")
+    # one format's libraries only: a one-file rebuild of a .txt need not import pdfplumber & co (~0.7 s)
+    extractor = importlib.import_module(f".{module}", __package__).extract
     try:
-        result = handler(path)
+        result = extractor(path, cache_dir) if module == "pdf" else extractor(path)
     except ExtractionError:
         raise
     except MemoryError:
