@@ -8,23 +8,22 @@ Chinese character bigrams of title and text for damaged or oddly segmented text.
 from __future__ import annotations
 
 import pickle
-import zlib
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import scoring
-from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3PerDocReader, W3PostingsWriter,
-                                  _lenfield)
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PerDocReader,
+                                  W3PostingsWriter, _lenfield)
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from . import blocks
 from .analysis import TokenPositions, bigram_analyzer, word_analyzer
 
 INDEX_NAME = "MAIN"
 TITLE_BOOST = 2.5
-COMPRESS_MIN_BYTES = 256  # smaller posting blocks are written as they are
 LIMIT_MB = 256  # posting pool memory before spilling sorted runs to disk
 BATCH_PASSAGES = 200  # passages per job file handed to a sub-writer
 
@@ -47,12 +46,14 @@ def schema() -> Schema:
 
 
 class EngineCodec(W3Codec):
-    """Whoosh's W3 codec, keeping its file format, with two costs of a build removed:
+    """Whoosh's W3 codec with two costs removed:
     - each segment's field lengths are read once as an array: the stock reader reads one length
       from the file per posting written at commit (a tenth of a build's time) and per posting scored;
-    - small posting blocks are stored uncompressed, as Whoosh meant to (its "less than 20 bytes"
-      test is overwritten on the next line): most terms of an archive occur in one or two passages,
-      and a zlib call per tiny block was a tenth of a build for a few bytes saved.
+    - posting blocks keep ids and weights apart from positions (indexer.blocks), so a term's
+      documents are read without unpickling its positions; small position data is stored
+      uncompressed, as Whoosh meant to (its "less than 20 bytes" test is dead code): most terms
+      of an archive occur in one or two passages, and a zlib call per tiny block was a tenth of
+      a build for a few bytes saved.
     Its class path is pickled into every segment: keep it here."""
 
     def per_document_reader(self, storage, segment):
@@ -62,17 +63,22 @@ class EngineCodec(W3Codec):
         return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
                                compression=self._compression, inlinelimit=self._inlinelimit)
 
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return _LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
 
 class _PostingsWriter(W3PostingsWriter):
     def _write_block(self, last=False):
-        # W3PostingsWriter._write_block with its small-block test made effective
+        # W3PostingsWriter._write_block with the block data of indexer.blocks
+        if self._byteids:  # term vectors (none in our schema): Whoosh's own block
+            return super()._write_block(last)
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-        comp = self._compression if len(databytes) >= COMPRESS_MIN_BYTES else 0
-        if comp:
-            databytes = zlib.compress(databytes, comp)
+        databytes, comp = blocks.encode(self._mini_ids(), self._weights, self._mini_values(), self._compression)
         ids = self._ids
         infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
                                   length_to_byte(self._maxlength)), 2)
@@ -83,6 +89,14 @@ class _PostingsWriter(W3PostingsWriter):
         postfile.write(databytes)
         self._blockcount += 1
         self._new_block()
+
+
+class _LeafMatcher(W3LeafMatcher):
+    def _read_data(self):
+        if not self._compression & blocks.SPLIT:  # a block of Whoosh's own layout
+            return super()._read_data()
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        self._data = blocks.whoosh_data(data, self._blocklength, self._compression)
 
 
 class _LengthArrayReader(W3PerDocReader):

@@ -14,6 +14,7 @@ frozen release): the term table's `matcher`, a leaf matcher's block fields, the 
 """
 from __future__ import annotations
 
+import io
 import pickle
 import threading
 import zlib
@@ -24,9 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.query.spans import Span
 from whoosh.util.numeric import byte_to_length
+
+from . import blocks
 
 CACHE_BYTES = 32 * 1024 * 1024
 BLOCK_CACHE = 1024  # blocks of positions (128 postings each) kept decoded
@@ -91,9 +94,10 @@ class Postings:
         return value
 
     def _read(self, field: str, term: str) -> "_Term":
-        # Blocks are gathered into flat buffers (not an array per block: at archive scale those
-        # small objects fragment the heap, and RSS stays up after they are freed).
-        deltas, weights = array("q"), array("f")
+        # One read of the term's whole extent per segment, its blocks parsed here: Whoosh's
+        # matcher reads each block header in a dozen small reads and decodes positions with ids.
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         counts: list[int] = []
         bases: list[int] = []
         where = array("q")  # per block: leaf number, data offset, data length, compression
@@ -101,41 +105,46 @@ class Postings:
         for leaf_no, (leaf, offset) in enumerate(self.leaves):
             if (field, term) not in leaf:
                 continue
-            m = leaf._terms.matcher(field, tbytes, leaf.schema[field].format)
+            info = leaf._terms.term_info(field, tbytes)
+            if info.is_inlined():  # Whoosh never inlines (see engine.py), but a segment could
+                raise ValueError(f"inlined postings not supported: {field}:{term}")
+            start, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the unpacked tuple
+                length = length[0]
+            buf = leaf._terms._postfile.get(start, length)
+            if buf[:4] != WHOOSH3_HEADER_MAGIC:
+                raise ValueError(f"not a posting list: {field}:{term}")
+            view, stream, pos = memoryview(buf), io.BytesIO(buf), 4
             while True:
-                if m._data is None:
-                    m._read_data()
-                block_ids, block_weights = m._data[0], m._data[1]
-                n = len(block_ids)
-                deltas.extend(block_ids)
-                if block_weights is None:
-                    weights.extend([1.0] * n)
-                elif isinstance(block_weights, float):
-                    weights.extend([block_weights] * n)
-                else:
-                    weights.extend(block_weights)
+                size = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
+                stream.seek(pos + 4)
+                n, _maxid, _maxweight, comp = pickle.load(stream)[:4]
+                data_at, end = stream.tell(), pos + 4 + abs(size)
+                d, w = _ids_weights(view[data_at:end], n, comp)
+                ids.append(d)
+                weights.append(w if isinstance(w, np.ndarray) else np.full(n, w, dtype=np.float32))
                 counts.append(n)
                 bases.append(offset)
-                where.extend((leaf_no, m._dataoffset, m._nextoffset - m._dataoffset, m._compression or 0))
-                if m._lastblock:
+                where.extend((leaf_no, start + data_at, end - data_at, comp))
+                if size < 0:  # the last block
                     break
-                m._goto(m._nextoffset)
+                pos = end
         if not counts:
             return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.int64),
                          np.zeros(1, dtype=np.int64))
         counts_arr = np.array(counts, dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(counts_arr)])
-        running = np.cumsum(np.frombuffer(deltas, dtype=np.int64))
+        running = np.cumsum(np.concatenate(ids))
         # ids are delta-coded within each block, from 0: undo the running sum across blocks
         before = np.concatenate([[0], running[starts[1:-1] - 1]])
         d = running - np.repeat(before, counts_arr) + np.repeat(np.array(bases, dtype=np.int64), counts_arr)
-        w = np.frombuffer(weights, dtype=np.float32).copy()
+        w = np.concatenate(weights).astype(np.float32, copy=False)
         raw = np.arange(len(d), dtype=np.int32)
         live = ~self.deleted[d]
         if not live.all():
             d, w, raw = d[live], w[live], raw[live]
-        blocks = np.frombuffer(where, dtype=np.int64).reshape(-1, 4).copy()
-        return _Term(field, d, w, raw, blocks, starts)
+        blocks_arr = np.frombuffer(where, dtype=np.int64).reshape(-1, 4).copy()
+        return _Term(field, d, w, raw, blocks_arr, starts)
 
     def positions(self, field: str, term: str, docnums: np.ndarray) -> list[list[int]]:
         """The term's positions in each of `docnums` (which must all contain it)."""
@@ -162,9 +171,14 @@ class Postings:
         key = (field, term, b)
         values = self._blocks.get(key)
         if values is None:
-            leaf_no, offset, length, compressed = e.blocks[b].tolist()
+            leaf_no, offset, length, comp = e.blocks[b].tolist()
             data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
-            values = self._blocks[key] = pickle.loads(zlib.decompress(data) if compressed else data)[2]
+            n = int(e.starts[b + 1] - e.starts[b])
+            if comp & blocks.SPLIT:
+                values = blocks.values(data, n, comp)
+            else:
+                values = _whoosh_block(data, comp)[2]
+            self._blocks[key] = values
             if len(self._blocks) > BLOCK_CACHE:
                 self._blocks.popitem(last=False)
         else:
@@ -370,6 +384,21 @@ class Ranker:
             self._visit(np.sort(batch))
         ranked = sorted(self.exact.items(), key=lambda x: (-x[1], self.tiebreak[x[0]]))
         return ranked[:count]
+
+
+def _whoosh_block(data, comp: int) -> tuple:
+    """(ids, weights, values) of a block in Whoosh's own layout (one pickled tuple)."""
+    return pickle.loads(zlib.decompress(data) if comp else bytes(data))
+
+
+def _ids_weights(data, n: int, comp: int) -> tuple[np.ndarray, np.ndarray | float]:
+    """A block's id deltas and weights (an array, or one float for all), in either layout."""
+    if comp & blocks.SPLIT:
+        return blocks.ids_weights(data, n)
+    ids, weights, _values = _whoosh_block(data, comp)
+    if weights is None:
+        weights = 1.0
+    return np.array(ids, dtype=np.int64), weights if isinstance(weights, float) else np.array(weights, dtype=np.float32)
 
 
 def _phrase_at(positions: list[list[int]], slop: int) -> bool:
