@@ -1,13 +1,14 @@
 """The Flask application: search page, document pages, JSON API (see ../shared/spec/API.md)."""
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import sys
 
 from flask import Flask
 
-from indexer.config import PROJECT_ROOT, Settings
+from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, Settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -41,10 +42,19 @@ def _preload() -> None:
     get_segmenter()
 
 
+def _limit_malloc_arenas() -> None:
+    # must run before any thread starts; M_ARENA_MAX is glibc's mallopt option -8 (elsewhere: no-op)
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, MALLOC_ARENAS)
+    except (OSError, AttributeError):
+        pass
+
+
 def serve() -> None:
     """Serve with waitress on HOST:PORT (127.0.0.1:5000 by default); never in debug mode."""
     from waitress import serve as waitress_serve
 
+    _limit_malloc_arenas()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = Settings.from_env()
     _preload()
