@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 
 from .config import Settings
 
@@ -19,6 +21,10 @@ def cmd_build(args) -> int:
     settings = Settings.from_env(args.corpus, args.index)
     try:
         report = build(settings, rebuild=args.rebuild, log=_err, quiet=args.json)
+        # done (published, or nothing to publish): a Ctrl-C from here on would only turn the
+        # report and a clean exit into a "killed by SIGINT" status
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except BuildError as e:
         _err(f"build failed: {e}")
         if args.json:
