@@ -10,7 +10,8 @@ index generation in a size-bounded cache. On these arrays:
   phrase bonuses added where a phrase is verified, for the top passages only.
 
 This module reads Whoosh's on-disk postings through a few internals of whoosh-reloaded 2.7.5 (a
-frozen release): the term table's `matcher`, a leaf matcher's block fields, the length columns.
+frozen release): the term table's term info, the framing of blocks in the postings file (length,
+pickled info tuple, then data in indexer.blocks' layout or Whoosh's), the length columns.
 """
 from __future__ import annotations
 
