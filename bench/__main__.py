@@ -226,7 +226,6 @@ def main(argv=None) -> int:
             _growth(results)
             js, md = report.write(results, a.out)
             _log(f"{n}: done; report in {md}")
-        _pdf_speed(results, a)
     finally:
         if not a.keep and a.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -243,20 +242,6 @@ def _growth(results: dict) -> None:
         results["p50_growth"] = {"from": n1, "to": n2,
                                  "size_factor": s2["corpus"]["passages"] / max(1, s1["corpus"]["passages"]),
                                  "p50_factor": round(p2 / p1, 2) if p1 else None}
-
-
-def _pdf_speed(results: dict, args) -> None:
-    """The PDF pages/s benchmark, when that module is present (it lives on another branch)."""
-    try:
-        from . import pdf_speed  # noqa: F401
-    except ImportError:
-        return
-    run = getattr(pdf_speed, "main_json", None) or getattr(pdf_speed, "run", None)
-    if callable(run):
-        try:
-            results["pdf_speed"] = run()
-        except Exception as e:  # a side benchmark must not lose the main results
-            results["pdf_speed"] = {"error": f"{type(e).__name__}: {e}"}
 
 
 if __name__ == "__main__":
