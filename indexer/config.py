@@ -27,16 +27,17 @@ OCR_LANGS = os.environ.get("OCR_LANGS", "chi_sim+eng")
 OCR_DPI = 300
 OCR_TIMEOUT_S = 180  # one page
 
-# glibc malloc arenas of the server process: by default each of waitress's threads gets its own,
-# and their freed pages stay resident (100k passages, bench mix: 311 MB with the default, 271 with 2)
-MALLOC_ARENAS = int(os.environ.get("MALLOC_ARENAS", "2"))
-
 
 def _env_int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, default))
     except ValueError:
         return default
+
+
+# glibc malloc arenas of the server process: by default each of waitress's threads gets its own,
+# and their freed pages stay resident (100k passages, bench mix: 311 MB with the default, 271 with 2)
+MALLOC_ARENAS = _env_int("MALLOC_ARENAS", 2)
 
 
 @dataclass(frozen=True)
