@@ -24,6 +24,7 @@ from .analysis import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
 from .config import SUPPORTED_SUFFIXES, Settings
 from .documents import Document, document_from_extracted
 from .extract import ExtractionError, extract, unsupported_reason
+from .lifetime import die_with_parent
 from .segment import fingerprint as segmenter_fingerprint
 from .store import FileState, Store
 
@@ -351,7 +352,7 @@ def _run_jobs(jobs: list[tuple], workers: int):
     ctx = multiprocessing.get_context("fork")
     pending, width, chunk = list(jobs), workers, EXTRACT_CHUNK
     while pending:
-        pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=_worker_init,
+        pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=die_with_parent,
                                    initargs=(os.getpid(),))
         done = 0
         try:
@@ -382,20 +383,3 @@ def _run_jobs(jobs: list[tuple], workers: int):
 
 def _extract_chunk(jobs: list[tuple]) -> list:
     return [_extract_one(job) for job in jobs]
-
-
-def _worker_init(parent: int) -> None:
-    """Workers leave Ctrl-C to the build, and die with it: a build killed with -9 must not leave them behind."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the build died before the line above took effect
-        os._exit(1)

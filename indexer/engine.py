@@ -7,6 +7,7 @@ Chinese character bigrams of title and text for damaged or oddly segmented text.
 """
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec,
                                   W3PostingsWriter, _lenfield)
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import blocks
 from .analysis import TokenPositions, bigram_analyzer, word_analyzer
+from .lifetime import die_with_parent
 
 INDEX_NAME = "MAIN"
 TITLE_BOOST = 2.5
@@ -135,8 +138,8 @@ class EngineWriter:
         else:
             self._ix = storage.open_index(INDEX_NAME)
         if procs > 1:
-            self._w = self._ix.writer(procs=procs, multisegment=True, batchsize=BATCH_PASSAGES, limitmb=LIMIT_MB // procs,
-                                      codec=EngineCodec())
+            self._w = _MpWriter(self._ix, procs=procs, multisegment=True, batchsize=BATCH_PASSAGES,
+                                limitmb=LIMIT_MB // procs, codec=EngineCodec())
             # Fork the sub-writers now, while this process has no other threads (a fork among
             # threads can inherit a held lock); Whoosh would otherwise start them lazily.
             while len(self._w.tasks) < procs:
@@ -163,6 +166,27 @@ class EngineWriter:
     def cancel(self) -> None:
         """Abandon the changes."""
         self._w.cancel()
+
+
+class _SubWriterTask(SubWriterTask):
+    """Whoosh's sub-writer process, killed with the build: left alone it waits on its job queue forever."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parent = os.getpid()
+
+    def run(self):
+        die_with_parent(self._parent)
+        super().run()
+
+
+class _MpWriter(MpWriter):
+    def _new_task(self):
+        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                              self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 class EngineReader:

@@ -166,3 +166,24 @@ def test_ctrl_c_at_random_moments_exits_cleanly_and_loses_nothing(lab):
     figures.record("crash", seed=SEED, sigint_trials_survived=lab.trials["SIGINT"], phases=dict(lab.phases),
                    builds_that_finished_before_the_signal=lab.trials["finished first"],
                    slowest_exit_after_signal_s=round(max(lab.exit_seconds), 2))
+
+
+def test_every_child_of_a_build_dies_with_it(lab, tmp_path):
+    """Killed with -9 once it has forked its readers and index writers, a build leaves no process behind."""
+    p = subprocess.Popen(procs.build_cmd(lab.corpus, tmp_path / "index", "--rebuild", "--json"), cwd=PROJECT_ROOT,
+                         env=procs.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(procs.group_members(p.pid)) < 5 and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.02)  # the build, its two index sub-writers and its two readers
+        children = [pid for pid in procs.group_members(p.pid) if pid != p.pid]
+        assert len(children) >= 4, f"the build did not fork its workers: {children}"
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while procs.group_members(p.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert procs.group_members(p.pid) == [], "worker processes outlived the killed build"
+    finally:
+        procs.kill_group(p.pid)
