@@ -13,7 +13,7 @@ from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, Settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for one corpus and index folder."""
-    from indexer.search import IndexHandle
+    from indexer.search.service import IndexHandle
     from web import api, export, files, knowledge_pages, pages, security
     from web.i18n import t
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _preload() -> None:
     # jieba's dictionary takes most of a second to load: pay it at start-up, not in the first request
-    from indexer.segment import get_segmenter
+    from indexer.analysis.segment import get_segmenter
 
     get_segmenter()
 

@@ -171,7 +171,7 @@ def _subset_stats(ours: dict, mix: list, indices: list[int]) -> dict:
             "bad_count": 0}
 
 
-STARTUP = ("import indexer.build, indexer.cli; from indexer.analysis import word_tokens; "
+STARTUP = ("import indexer.index.build, indexer.cli; from indexer.analysis.tokens import word_tokens; "
            "word_tokens('海关合作 organizations')")
 
 

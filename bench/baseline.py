@@ -81,9 +81,8 @@ def build(generation: Path, out: Path) -> dict:
 def create_app(folder: Path):
     """The baseline's Flask app: /api/search (same parameters as ours) and /healthz."""
     from flask import Flask, jsonify, request
-    from whoosh import index
+    from whoosh import index, sorting
     from whoosh import query as wq
-    from whoosh import sorting
     from whoosh.qparser import MultifieldParser
 
     ix = index.open_dir(str(folder))

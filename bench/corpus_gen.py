@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.analysis.textnorm import is_han
 from indexer.config import PROJECT_ROOT
-from indexer.textnorm import is_han
 
 SAMPLE_CORPUS = PROJECT_ROOT / "corpus"
 YEARS = range(1985, 2025)
@@ -96,7 +96,7 @@ def _pick(rng: random.Random, items: list, cum: list[float]):
 
 
 def _sample_texts() -> list[tuple[str, str]]:
-    from indexer.extract.text import decode
+    from indexer.ingest.extract.text import decode
 
     return [(p.name, decode(p.read_bytes())) for p in sorted(SAMPLE_CORPUS.glob("*.txt"))]
 
@@ -107,7 +107,7 @@ _EN_WORD = re.compile(r"\b[a-z]{4,}\b")
 
 
 def _sentences(text: str) -> list[str]:
-    from indexer.passages import paragraphs
+    from indexer.ingest.passages import paragraphs
 
     out = []
     for para in paragraphs(text):
@@ -118,8 +118,8 @@ def _sentences(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def load_sources() -> Sources:
     """Sentence shapes, vocabularies and name lists (deterministic: no randomness here)."""
-    from indexer.segment import get_segmenter
-    from indexer.taxonomy import load_taxonomy
+    from indexer.analysis.segment import get_segmenter
+    from indexer.analysis.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
     seg = get_segmenter()
@@ -231,7 +231,9 @@ def _zh_vocabulary(corpus: Counter) -> dict[int, tuple[list[str], list[float]]]:
 
 def _en_vocabulary(corpus: Counter) -> dict[int, tuple[list[str], list[float]]]:
     """simplemma's English word forms on a Zipf curve (in a fixed shuffled order), plus the corpus's words."""
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries.dictionary_factory import (
+        DefaultDictionaryFactory,
+    )
 
     lexicon = sorted(w for w in DefaultDictionaryFactory().get_dictionary("en").keys()
                      if w.isascii() and w.isalpha() and w.islower() and 4 <= len(w) <= 12)
@@ -334,7 +336,7 @@ class _Doc:
 
 def _ocr_damage(text: str, rng: random.Random) -> str:
     """Misread characters (the confusions of indexer/data/ocr_confusions.yaml) and hard-wrapped, spaced lines."""
-    from indexer.analysis import _ocr_confusions
+    from indexer.analysis.tokens import _ocr_confusions
 
     wrong_for: dict[str, list[str]] = {}
     for wrong, right in _ocr_confusions().items():

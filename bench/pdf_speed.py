@@ -38,8 +38,8 @@ def measure(files: list[Path], baseline_pages: int) -> dict:
     """Seconds and pages of each route over `files`."""
     import pdfplumber
 
-    from indexer.extract import ExtractionError, ocr, pdf, pdf_pdfium, quality
-    from indexer.extract.pdf_layout import layout_lines, read_blocks
+    from indexer.ingest.extract import ExtractionError, ocr, pdf, pdf_pdfium, quality
+    from indexer.ingest.extract.pdf_layout import layout_lines, read_blocks
 
     results = {k: {"pages": 0, "seconds": 0.0} for k in ("pdfium_text", "fast_path", "layout_path", "extract", "baseline")}
     text_pages: list[tuple[Path, int]] = []

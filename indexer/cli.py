@@ -16,7 +16,7 @@ def _err(msg: str) -> None:
 
 def cmd_build(args) -> int:
     """Incremental build; exit 0 when an index was published."""
-    from .build import BuildError, build
+    from .index.build import BuildError, build
 
     settings = Settings.from_env(args.corpus, args.index)
     try:
@@ -52,7 +52,7 @@ def cmd_build(args) -> int:
 
 
 def _open(index):
-    from .search import IndexHandle, IndexUnavailable
+    from .search.service import IndexHandle, IndexUnavailable
 
     settings = Settings.from_env(None, index)
     try:
@@ -64,7 +64,7 @@ def _open(index):
 
 def cmd_search(args) -> int:
     """Search from the command line; `--json` prints the API's object."""
-    from .params import BadRequest, parse_request
+    from .search.request import BadRequest, parse_request
 
     ix, settings = _open(args.index)
     if ix is None:

@@ -22,11 +22,11 @@ def sample_settings(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="session")
 def sample_index(sample_settings):
     """The sample corpus, built once for the session."""
-    from indexer.build import build
+    from indexer.index.build import build
 
     report = build(sample_settings, log=lambda *_: None, quiet=True)
     assert report.failed == [], report.failed
-    from indexer.search import IndexHandle
+    from indexer.search.service import IndexHandle
 
     return IndexHandle(sample_settings.index_dir).get()
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.params import BadRequest, parse_request
-from indexer.search import IndexUnavailable
+from indexer.search.request import BadRequest, parse_request
+from indexer.search.service import IndexUnavailable
 
 bp = Blueprint("api", __name__)
 

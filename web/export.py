@@ -13,8 +13,8 @@ from html import unescape
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.params import BadRequest
-from indexer.search import IndexUnavailable
+from indexer.search.request import BadRequest
+from indexer.search.service import IndexUnavailable
 
 from .api import index, search_request
 from .render import label_for, ui_lang

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_file
 
-from indexer.search import IndexUnavailable
+from indexer.search.service import IndexUnavailable
 
 from .api import index
 from .i18n import t

@@ -5,8 +5,8 @@ import re
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.knowledge import get_knowledge
-from indexer.search import IndexUnavailable
+from indexer.search.knowledge import get_knowledge
+from indexer.search.service import IndexUnavailable
 
 from . import histogram
 from .api import index

@@ -5,20 +5,27 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, redirect, request
 
-from indexer import highlight
-from indexer.expand import get_expander
-from indexer.knowledge import get_knowledge
-from indexer.params import BadRequest, parse_request
-from indexer.query import parse
-from indexer.search import IndexUnavailable, quote_doc_id
-from indexer.taxonomy import load_taxonomy
+from indexer.analysis.expand import get_expander
+from indexer.analysis.taxonomy import load_taxonomy
+from indexer.search import highlight
+from indexer.search.knowledge import get_knowledge
+from indexer.search.plan import parse
+from indexer.search.request import BadRequest, parse_request
+from indexer.search.service import IndexUnavailable, quote_doc_id
 
 from . import histogram
 from .api import index, search_request
 from .i18n import t
 from .render import page, ui_lang
-from .urls import (FILTER_KEYS, KNOWN_KEYS, doc_url, search_args, url_with, without,
-                   year_range_url)
+from .urls import (
+    FILTER_KEYS,
+    KNOWN_KEYS,
+    doc_url,
+    search_args,
+    url_with,
+    without,
+    year_range_url,
+)
 
 bp = Blueprint("pages", __name__)
 FACET_TOP = 8  # values shown before "more"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import make_response, render_template, request
 
-from indexer.taxonomy import load_taxonomy
+from indexer.analysis.taxonomy import load_taxonomy
 
 from .i18n import UI_LANGS, choose_lang, t
 from .urls import switch_lang_url

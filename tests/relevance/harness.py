@@ -90,8 +90,8 @@ class OurSystem:
     name = "ours"
 
     def __init__(self, corpus: Path, workdir: Path):
-        from indexer.build import build
-        from indexer.search import IndexHandle
+        from indexer.index.build import build
+        from indexer.search.service import IndexHandle
 
         settings = Settings.from_env(corpus, workdir / "index")
         self.report = build(settings, log=lambda *_: None, quiet=True)
@@ -107,7 +107,7 @@ class OurSystem:
 
     def results(self, j: Judged, k: int = 20) -> tuple[list[str], list[str]]:
         """doc_ids in rank order, and the shown excerpts in order (as plain text)."""
-        from indexer.params import parse_request
+        from indexer.search.request import parse_request
 
         params = {"q": j.q, "per_page": str(k), **{a: b for a, b in j.params.items() if not isinstance(b, list)}}
         lists = {a: [str(x) for x in b] for a, b in j.params.items() if isinstance(b, list)}

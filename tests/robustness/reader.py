@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.params import SearchRequest
-from indexer.search import IndexHandle
+from indexer.search.request import SearchRequest
+from indexer.search.service import IndexHandle
 
 ASKS = [{"q": q, "per_page": 30} for q in ("", "alphamarker", "betamarker")]
 

@@ -11,9 +11,9 @@ import os
 import re
 from pathlib import Path
 
-from indexer import publish
-from indexer.params import SearchRequest
-from indexer.search import SearchIndex
+from indexer.index.local import publish
+from indexer.search.request import SearchRequest
+from indexer.search.service import SearchIndex
 
 SEARCHES = [  # cheap ones: a snapshot is taken twice per crash trial
     {}, {"q": "alphamarker"}, {"q": "betamarker", "sort": "date"}, {"q": '"single window"'}, {"q": "知识产权"},

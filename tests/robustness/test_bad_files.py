@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.params import SearchRequest
-from indexer.search import IndexHandle
+from indexer.search.request import SearchRequest
+from indexer.search.service import IndexHandle
 
 from . import figures, procs
 from .files import docx_bytes, owner_only_encryption, pdf_bytes, write
@@ -235,7 +235,7 @@ def test_a_file_that_kills_its_reading_process_is_reported_and_the_rest_indexed(
     import dataclasses
     import signal
 
-    import indexer.build as build_module
+    import indexer.index.build as build_module
     from indexer.config import Settings
 
     real = build_module.extract

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import publish
 from indexer.config import PROJECT_ROOT
+from indexer.index.local import publish
 
 from . import corpora, figures, procs, snapshot
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import query as query_module
 from indexer.config import PROJECT_ROOT
+from indexer.search import plan as query_module
 
 from . import figures
 from .htmlcheck import csp_problems, inspect
@@ -236,7 +236,7 @@ def test_worst_requests_stay_cheap(client, route):
 
 def test_engine_searches_per_request_do_not_grow_with_the_page(sample_index, monkeypatch):
     """Sorting by date once ran one index-wide search per shown document (100 per page)."""
-    from indexer.params import SearchRequest
+    from indexer.search.request import SearchRequest
 
     searcher = sample_index.engine.searcher
     real, calls = searcher.search, []
@@ -253,7 +253,7 @@ def test_engine_searches_per_request_do_not_grow_with_the_page(sample_index, mon
 
 
 def test_date_order_shows_the_same_best_passages_as_relevance_order(sample_index):
-    from indexer.params import SearchRequest
+    from indexer.search.request import SearchRequest
 
     for q in ("海关 合作", "知识产权", "customs cooperation", '"capacity building"'):
         by_date = sample_index.search(SearchRequest(q=q, per_page=100, sort="date"))

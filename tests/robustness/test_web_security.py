@@ -54,7 +54,7 @@ PAYLOADS = [script("q"), img("q"), probe("q"), attr_break("q"), json_break("q"),
 def hostile(tmp_path_factory):
     """A corpus full of payloads, built, and a client of the app over it."""
     from app import create_app
-    from indexer.build import build
+    from indexer.index.build import build
 
     root = tmp_path_factory.mktemp("hostile")
     corpus, outside = root / "corpus", root / "outside"
@@ -151,7 +151,7 @@ def test_the_checker_catches_raw_payloads():
 
 
 def test_facet_labels_with_markup_are_escaped(hostile, monkeypatch):
-    from indexer.taxonomy import Entry
+    from indexer.analysis.taxonomy import Entry
 
     original = Entry.label
     monkeypatch.setattr(Entry, "label", lambda self, lang=None: probe("label") + original(self, lang))

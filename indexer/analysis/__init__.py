@@ -1,0 +1,1 @@
+"""Words: normalisation, segmentation, index terms, names, glossary and cross-lingual expansion."""

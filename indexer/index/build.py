@@ -1,0 +1,387 @@
+"""The incremental build: scan the corpus, re-read what changed, publish a new generation.
+
+Unchanged files (same size and mtime, or same content hash) are not re-read; changed files are
+re-extracted and replace their old passages; files that disappeared are removed. Files that
+cannot be read are reported with a one-line reason and the build goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import sys
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from indexer.analysis.segment import fingerprint as segmenter_fingerprint
+from indexer.analysis.tokens import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
+from indexer.config import SUPPORTED_SUFFIXES, Settings
+from indexer.ingest import metadata
+from indexer.ingest.documents import Document, document_from_extracted
+from indexer.ingest.extract import ExtractionError, extract, unsupported_reason
+
+from .lifetime import die_with_parent
+from .local import engine, publish
+from .local.store import FileState, Store
+
+PASSAGE_VERSION = "4"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
+# From this many files to (re)index, the engine indexes in parallel sub-writers, one segment
+# each; a small incremental build stays in one process (forking costs more than it saves).
+PARALLEL_INDEX_MIN_FILES = 200
+EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
+EXTRACT_WINDOW = 8  # tasks in flight per worker
+
+
+class BuildError(Exception):
+    """Nothing could be published (no readable corpus, no writable index folder)."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did; `as_json()` is the `--json` report of API.md."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    generation: str | None = None
+    seconds: float = 0.0
+    bytes_read: int = 0
+    pages: int = 0  # pages read: PDF pages, slides, sheets; a text file is one
+    pdf_pages: dict = field(default_factory=lambda: dict.fromkeys(PDF_ROUTES, 0))  # how PDF pages were read
+    passages: int = 0
+    unreadable_dirs: list[str] = field(default_factory=list)  # their documents are kept, not removed
+
+    def as_json(self) -> dict:
+        """The machine-readable report."""
+        return {
+            "added": self.added, "updated": self.updated, "removed": self.removed,
+            "unchanged": self.unchanged, "failed": self.failed, "warnings": self.warnings,
+            "generation": self.generation, "seconds": round(self.seconds, 3),
+            "bytes_read": self.bytes_read, "pages": self.pages, "pdf_pages": self.pdf_pages,
+            "mb_per_s": round(self.bytes_read / 1e6 / self.seconds, 3) if self.seconds and self.bytes_read else None,
+            "pages_per_s": round(self.pages / self.seconds, 1) if self.seconds and self.pages else None,
+        }
+
+
+def analysis_fingerprint() -> str:
+    """Changes whenever indexed terms would change; a mismatch forces a full rebuild."""
+    ocr = hashlib.sha1(OCR_CONFUSIONS_FILE.read_bytes()).hexdigest()[:8]
+    return f"a{ANALYSIS_VERSION}-p{PASSAGE_VERSION}-{segmenter_fingerprint()}-{ocr}"
+
+
+@dataclass
+class _Candidate:
+    doc_id: str
+    path: Path
+    size: int
+    mtime_ns: int
+    meta: dict
+    meta_hash: str
+
+
+def _shown(rel: str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
+    """Every document file under the corpus, with its catalogue metadata; problems go to the report."""
+    catalog, problems = metadata.load_catalog(corpus)
+    for path, reason in problems:
+        report.warnings.append({"path": path, "error": reason})
+    root = corpus.resolve()
+    seen_dirs: set[tuple[int, int]] = set()
+    out: list[_Candidate] = []
+
+    def on_error(err: OSError) -> None:
+        rel = _shown(os.path.relpath(err.filename, corpus)) if err.filename else "?"
+        report.failed.append({"path": rel, "error": f"cannot read folder: {err.strerror}"})
+        report.unreadable_dirs.append(rel)
+
+    for dirpath, dirnames, filenames in os.walk(corpus, followlinks=True, onerror=on_error):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:  # a symlink loop or a folder reached twice
+            rel = _shown(os.path.relpath(dirpath, corpus))
+            report.failed.append({"path": rel, "error": "symlink loop: folder already scanned"})
+            dirnames[:] = []
+            continue
+        seen_dirs.add(key)
+        real_dir = Path(dirpath).resolve()
+        if real_dir != root and root not in real_dir.parents:
+            rel = _shown(os.path.relpath(dirpath, corpus))
+            report.failed.append({"path": rel, "error": "symlink points outside the corpus"})
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(corpus).as_posix()
+            if metadata.is_metadata_file(rel):
+                continue
+            if _shown(rel) != rel:  # e.g. GBK names unpacked from a Windows archive
+                report.failed.append({"path": _shown(rel), "error": "file name is not valid UTF-8: rename the file"})
+                continue
+            try:
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode):
+                    real = path.resolve(strict=True)
+                    if root not in real.parents:
+                        report.failed.append({"path": rel, "error": "symlink points outside the corpus"})
+                        continue
+                    st = path.stat()
+                # else: a plain entry of a folder already checked to be inside the corpus (resolving
+                # every path costs a system call per path component: a second at 100k files)
+            except (OSError, RuntimeError) as e:
+                reason = "symlink loop" if isinstance(e, RuntimeError) or getattr(e, "errno", 0) == 40 else \
+                    f"cannot read file: {getattr(e, 'strerror', None) or e}"
+                report.failed.append({"path": rel, "error": reason})
+                continue
+            if not stat.S_ISREG(st.st_mode):  # reading a named pipe would block the build forever
+                report.failed.append({"path": rel, "error": "not a regular file (named pipe, socket or device)"})
+                continue
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
+                continue
+            meta = dict(catalog.get(rel, {}))
+            sidecar = metadata.sidecar_for(path)
+            if sidecar is not None:
+                try:
+                    meta.update(metadata.load_sidecar(sidecar))
+                except metadata.MetadataError as e:
+                    report.warnings.append({"path": sidecar.relative_to(corpus).as_posix(), "error": str(e)})
+            out.append(_Candidate(rel, path, st.st_size, st.st_mtime_ns, meta, metadata.fingerprint(meta)))
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _extract_one(args) -> tuple[str, Document | None, str | None, dict]:
+    """(doc_id, document or None, error, stats: pages read and, for PDFs, how each page was read)."""
+    path, doc_id, meta, max_bytes, target, maximum, cache_dir = args
+    try:
+        ex = extract(Path(path), max_bytes, cache_dir)
+        doc = document_from_extracted(ex, doc_id, meta, target, maximum)
+        return doc_id, doc, None, {"pages": ex.stats.get("pages", len(ex.pages)), **ex.stats}
+    except ExtractionError as e:
+        return doc_id, None, str(e), {}
+    except Exception as e:  # never let one file stop the build
+        return doc_id, None, f"internal error while reading: {type(e).__name__}: {str(e)[:120]}", {}
+
+
+def _progress(total: int, quiet: bool):
+    if quiet or total < 20 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="indexing", file=sys.stderr, leave=False)
+
+
+def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = False) -> BuildReport:
+    """Run one incremental build and publish it; BuildError when nothing could be published."""
+    t0 = time.monotonic()
+    corpus, index_dir = settings.corpus_dir, settings.index_dir
+    if not corpus.is_dir():
+        raise BuildError(f"corpus folder not found: {corpus}")
+    try:
+        os.listdir(corpus)
+    except OSError as e:  # publishing an empty index would drop every document
+        raise BuildError(f"corpus folder not readable: {corpus}: {e.strerror}") from None
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildError(f"index folder not writable: {index_dir}: {e.strerror}") from None
+    if not os.access(index_dir, os.W_OK):
+        raise BuildError(f"index folder not writable: {index_dir}")
+    report = BuildReport()
+    with publish.build_lock(index_dir, wait_seconds=600):
+        publish.collect_garbage(index_dir)
+        previous = publish.current_generation(index_dir)
+        fp = analysis_fingerprint()
+        if previous is not None and not rebuild:
+            try:
+                old = Store(previous, readonly=True)
+                if old.get_meta("fingerprint") != fp:
+                    log("analysis changed since the last build: rebuilding everything")
+                    rebuild = True
+                old_states = old.file_states()
+                old.close()
+            except Exception as e:
+                log(f"previous index unreadable ({type(e).__name__}): rebuilding everything")
+                rebuild, old_states = True, {}
+        else:
+            old_states = {}
+        if rebuild:
+            previous, old_states = None, {}
+
+        candidates = scan_corpus(corpus, report)
+        by_id = {c.doc_id: c for c in candidates}
+        to_read: list[_Candidate] = []
+        refresh: list[tuple[str, FileState]] = []
+        hashes: dict[str, str] = {}
+        for c in candidates:
+            st = old_states.get(c.doc_id)
+            if st and st.size == c.size and st.mtime_ns == c.mtime_ns and st.meta_hash == c.meta_hash:
+                report.unchanged += 1
+                continue
+            try:
+                digest = _sha256(c.path)
+            except OSError as e:
+                report.failed.append({"path": c.doc_id, "error": f"cannot read file: {e.strerror or e}"})
+                continue
+            hashes[c.doc_id] = digest
+            if st and st.sha256 == digest and st.meta_hash == c.meta_hash:
+                report.unchanged += 1
+                refresh.append((c.doc_id, FileState(c.size, c.mtime_ns, digest, c.meta_hash)))
+            else:
+                to_read.append(c)
+        failed_ids = {f["path"] for f in report.failed}
+        # a file or folder that cannot be read now keeps its previously indexed documents: nothing is lost
+        hidden = tuple(d.rstrip("/") + "/" for d in report.unreadable_dirs)
+        gone = [d for d in old_states if d not in by_id and d not in failed_ids and not d.startswith(hidden)]
+
+        if previous is not None and not to_read and not gone and not refresh:
+            report.generation = previous.name
+            report.seconds = time.monotonic() - t0
+            return report
+
+        staging, name = publish.new_staging(index_dir)
+        try:
+            if previous is not None:
+                publish.seed_from(previous, staging)
+            store = Store(staging)
+            store.begin()
+            procs = settings.build_workers if len(to_read) >= PARALLEL_INDEX_MIN_FILES else 1
+            if procs > 1:
+                from indexer.analysis.segment import get_segmenter
+
+                get_segmenter()  # loaded once here, inherited by the sub-writers
+            writer = engine.EngineWriter(staging, create=previous is None, procs=procs)
+            try:
+                next_pid = int(store.get_meta("next_pid", "1"))
+                for doc_id in gone:
+                    writer.delete_document(doc_id)
+                    store.remove_document(doc_id)
+                    report.removed += 1
+                for doc_id, st in refresh:
+                    store.set_file_state(doc_id, st)
+                jobs = [(str(c.path), c.doc_id, c.meta, settings.max_file_bytes,
+                         settings.passage_target_chars, settings.passage_max_chars, settings.cache_dir)
+                        for c in to_read]
+                bar = _progress(len(jobs), quiet)
+                for doc_id, doc, error, stats in _run_jobs(jobs, settings.build_workers):
+                    c = by_id[doc_id]
+                    existed = doc_id in old_states
+                    if doc is None:
+                        kept = "; the previously indexed version is kept" if existed else ""
+                        report.failed.append({"path": doc_id, "error": error + kept})
+                    else:
+                        if existed:
+                            writer.delete_document(doc_id)
+                            store.remove_document(doc_id)
+                        pids = store.add_document(doc, c.size, next_pid)
+                        next_pid += len(pids)
+                        for pid, p in zip(pids, doc.passages):
+                            writer.add_passage(pid, doc_id, p.text, doc.title if p.n == 0 else None)
+                        store.set_file_state(doc_id, FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash))
+                        report.bytes_read += c.size
+                        report.pages += stats["pages"]
+                        for route in PDF_ROUTES:
+                            report.pdf_pages[route] += stats.get(route, 0)
+                        report.passages += len(doc.passages)
+                        report.updated += existed
+                        report.added += not existed
+                        for w in doc.warnings:
+                            report.warnings.append({"path": doc_id, "error": w})
+                    if bar is not None:
+                        bar.update(1)
+                if bar is not None:
+                    bar.close()
+                store.set_meta("next_pid", next_pid)
+                store.set_meta("fingerprint", fp)
+                store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                store.set_meta("corpus", str(corpus))
+                writer.commit()
+                store.commit()
+                store.close()
+            except BaseException:
+                writer.cancel()
+                store.close()
+                raise
+            publish.publish(index_dir, staging, name)
+            report.generation = name
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish.collect_garbage(index_dir)
+    report.failed.sort(key=lambda f: f["path"])
+    report.seconds = time.monotonic() - t0
+    return report
+
+
+def _run_jobs(jobs: list[tuple], workers: int):
+    """Extract files, in worker processes when there are several."""
+    if workers <= 1 or len(jobs) < 4:
+        for job in jobs:
+            yield _extract_one(job)
+        return
+    from indexer.analysis.segment import get_segmenter
+
+    get_segmenter()  # load dictionaries before forking, so workers inherit them
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    pending, width, chunk = list(jobs), workers, EXTRACT_CHUNK
+    while pending:
+        pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=die_with_parent,
+                                   initargs=(os.getpid(),))
+        done = 0
+        try:
+            # a bounded window of chunks in flight, in order: `pool.map` would submit every file at
+            # once and hold every extracted document in memory while the indexer catches up
+            chunks = (pending[i : i + chunk] for i in range(0, len(pending), chunk))
+            window = deque(pool.submit(_extract_chunk, c) for c in islice(chunks, width * EXTRACT_WINDOW))
+            while window:
+                results = window.popleft().result()
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    window.append(pool.submit(_extract_chunk, nxt))
+                for result in results:
+                    done += 1
+                    yield result
+            pending = []
+        except BrokenProcessPool:
+            # a reader died (a crash in a parsing library, the OOM killer): find the file by reading one at a time
+            pending = pending[done:]
+            if width == 1 and chunk == 1:
+                yield pending[0][1], None, "the reading process died (crashed or ran out of memory)", {}
+                pending, width, chunk = pending[1:], workers, EXTRACT_CHUNK
+            else:
+                width, chunk = 1, 1
+        finally:  # interrupted or failed: drop the queued files instead of reading them all first
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _extract_chunk(jobs: list[tuple]) -> list:
+    return [_extract_one(job) for job in jobs]

@@ -1,0 +1,1 @@
+"""The embedded backend: Whoosh segment files read and ranked with numpy, a SQLite document store."""

@@ -1,0 +1,1 @@
+"""Reading documents: files → text → passages with their dates, partners and topics."""

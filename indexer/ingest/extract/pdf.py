@@ -1,0 +1,164 @@
+"""PDF files: text per page in reading order, page numbers kept.
+
+Each page takes the cheapest route that reads it right:
+- fast: pdfium's text in content order, when the page is one column with no over-printing;
+- layout: every glyph's box from pdfium, over-prints removed, columns found from the gutters
+  (`pdf_layout`);
+- pdfminer: the same layout from pdfplumber's glyphs, when pdfium cannot map a font but
+  pdfminer can;
+- OCR: tesseract on a rendering, for scans and text layers that are garbage (`ocr`).
+Running headers, footers and page numbers are then removed across pages (`pdf_running`).
+A page that needs OCR when tesseract is missing is named in a warning; a document with no
+readable page at all fails with "no text layer; OCR not installed".
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import Extracted, ExtractionError, Page, ocr, pdf_pdfium, quality
+from .pdf_layout import Glyph, layout_lines, paragraphs_text, read_blocks
+from .pdf_running import PageLines, remove_running_lines
+
+SCAN_COVER = 0.5  # a page mostly covered by one image ...
+SCAN_MAX_CHARS = 80  # ... with only this much text (a stamp, a page number) is a scan
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    out, i = [], 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+class _Pdfminer:
+    """pdfplumber opened only when a page needs it."""
+
+    def __init__(self, path: Path):
+        self.path, self.pdf = path, None
+        self.pages: dict[int, list[Glyph]] = {}
+
+    def glyphs(self, index: int) -> list[Glyph]:
+        """The page's glyphs as pdfminer reads them (once per page)."""
+        if index not in self.pages:
+            self.pages[index] = self._read(index)
+        return self.pages[index]
+
+    def _read(self, index: int) -> list[Glyph]:
+        try:
+            if self.pdf is None:
+                import pdfplumber
+
+                self.pdf = pdfplumber.open(str(self.path))
+            return [Glyph(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in self.pdf.pages[index].chars]
+        except Exception:  # pdfminer fails on some files pdfium reads: the page goes on to OCR
+            return []
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def read_page(page, index: int, miner: _Pdfminer) -> tuple[str, list, str | None, float]:
+    """(route, lines, why unreadable, page height): one page's lines by the cheapest route that reads it."""
+    fast = pdf_pdfium.fast_lines(page)
+    if fast is not None:
+        lines, text = fast
+        reason = quality.garbage_reason(text)
+        if reason is None and quality.readable_chars(text) < SCAN_MAX_CHARS \
+                and pdf_pdfium.image_cover(page) > SCAN_COVER:
+            reason = "scanned page"
+        if reason is None and pdf_pdfium.is_simple(lines) and not quality.suspicious_chars(text):
+            return "fast", read_blocks([lines]), None, page.get_height()
+    else:
+        reason = None
+    width, height = page.get_width(), page.get_height()
+    if reason is None:
+        glyphs, width, height = pdf_pdfium.glyphs(page)
+        text = "".join(g.text for g in glyphs)
+        reason = quality.garbage_reason(text)
+        if reason is None and not (quality.suspicious_chars(text)
+                                   and _better_in_pdfminer(text, miner.glyphs(index))):
+            return "layout", layout_lines(glyphs, width), None, height
+    if reason == "scanned page":
+        return "ocr", [], reason, height
+    glyphs = miner.glyphs(index)
+    if glyphs and quality.garbage_reason("".join(g.text for g in glyphs)) is None:
+        clean = [g for g in glyphs if quality.clean(g.text)]
+        return "pdfminer", layout_lines(clean, page.get_width()), None, page.get_height()
+    return "ocr", [], reason, height
+
+
+def _better_in_pdfminer(text: str, glyphs: list[Glyph]) -> bool:
+    """pdfminer reads some CMaps right that pdfium maps to rare characters: a second opinion."""
+    other = "".join(g.text for g in glyphs)
+    return bool(other) and quality.garbage_reason(other) is None and \
+        quality.suspicious_chars(other) < quality.suspicious_chars(text)
+
+
+def extract(path: Path, cache_dir: Path | None = None) -> Extracted:
+    """A .pdf file, page by page, in reading order; unreadable pages OCR'd when tesseract is installed."""
+    pdf = pdf_pdfium.open_pdf(path)
+    miner = _Pdfminer(path)
+    routes = {"fast": 0, "layout": 0, "pdfminer": 0, "ocr": 0}
+    pages: list[PageLines] = []
+    unreadable: dict[int, str] = {}
+    try:
+        meta: dict = {}
+        try:
+            title = pdf.get_metadata_dict().get("Title", "")
+        except Exception:
+            title = ""
+        if isinstance(title, str) and title.strip():
+            meta["title"] = title.strip()
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise ExtractionError("PDF has no pages")
+        for i in range(n_pages):
+            try:
+                page = pdf[i]
+            except Exception as e:
+                unreadable[i + 1] = f"page cannot be read ({type(e).__name__})"
+                pages.append(PageLines(i + 1, [], None))
+                continue
+            route, lines, reason, height = read_page(page, i, miner)
+            if reason:
+                unreadable[i + 1] = reason
+            else:
+                routes[route] += 1
+            pages.append(PageLines(i + 1, lines, height))
+        remove_running_lines(pages)
+        texts = {p.number: paragraphs_text(p.lines) for p in pages}
+        warnings: list[str] = []
+        if unreadable:
+            if ocr.available():
+                cache = ocr.OcrCache(cache_dir)
+                file_hash = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+                for number in unreadable:
+                    key = cache.key(file_hash, number)
+                    text = cache.get(key)
+                    if text is None:
+                        text = ocr.recognise(pdf_pdfium.render_png(pdf[number - 1], ocr.OCR_DPI))
+                        cache.put(key, text)
+                    texts[number] = text
+                    routes["ocr"] += 1
+            else:
+                numbers = sorted(unreadable)
+                kinds = sorted(set(unreadable.values()) - {"no text", "scanned page"})
+                what = "no text layer" + (f" or {'; '.join(kinds)}" if kinds else "")
+                if len(numbers) < n_pages:
+                    warnings.append(f"pages {_page_ranges(numbers)}: {what}; {ocr.NOT_INSTALLED}")
+                meta["empty_reason"] = f"{what}; {ocr.NOT_INSTALLED}"
+        if "empty_reason" not in meta:
+            meta["empty_reason"] = "no text found" + (" (OCR read nothing)" if routes["ocr"] else "")
+    finally:
+        miner.close()
+        pdf.close()
+    result = Extracted(pages=[Page(n, texts[n]) for n in sorted(texts)], kind="pdf", meta=meta,
+                       warnings=warnings)
+    result.stats = {"pages": n_pages, **routes}
+    return result

@@ -1,0 +1,112 @@
+"""Catalogue metadata an archivist supplies: `catalog.csv` at the corpus root and `NAME.meta.yaml` sidecars.
+
+Both may give: title, date, partners, topics, source_url, notes. A sidecar wins over the
+catalogue row for the same file. The values override what extraction guessed (title, date)
+or add to it (partners, topics), and are shown on the document page as catalogue metadata.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from indexer.config import CATALOG_FILE, SIDECAR_SUFFIXES
+
+from .dates import parse_date
+
+FIELDS = ("title", "date", "partners", "topics", "source_url", "notes")
+
+
+class MetadataError(Exception):
+    """A catalogue or sidecar file that cannot be used; the message is a one-line reason."""
+
+
+def _split(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in re.split(r"[;,，；|]", str(value)) if v.strip()]
+
+
+def normalise(raw: dict) -> dict:
+    """Keep the known fields, with lists split and dates parsed; empty values dropped."""
+    out: dict = {}
+    for key in FIELDS:
+        value = raw.get(key)
+        if key == "source_url" and not value:
+            value = raw.get("url") or raw.get("source")
+        if value in (None, "", []):
+            continue
+        if key in ("partners", "topics"):
+            out[key] = _split(value)
+        elif key == "date":
+            d = parse_date(value)
+            if d:
+                out[key] = d
+        else:
+            out[key] = str(value).strip()
+    return out
+
+
+def is_metadata_file(rel: str) -> bool:
+    """True for the catalogue and sidecar files, which are never documents."""
+    return rel == CATALOG_FILE or rel.lower().endswith(SIDECAR_SUFFIXES)
+
+
+def load_catalog(corpus: Path) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    """Rows of `catalog.csv` keyed by document path, and (path, reason) for problems found."""
+    path = corpus / CATALOG_FILE
+    if not path.is_file():
+        return {}, []
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [(CATALOG_FILE, f"catalogue not read: {e}")]
+    rows: dict[str, dict] = {}
+    problems: list[tuple[str, str]] = []
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "path" not in [f.strip() for f in reader.fieldnames]:
+        return {}, [(CATALOG_FILE, "catalogue has no 'path' column")]
+    for i, row in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        rel = row.get("path", "").replace("\\", "/").lstrip("./")
+        if not rel:
+            problems.append((CATALOG_FILE, f"line {i}: empty path"))
+            continue
+        rows[rel] = normalise(row)
+    return rows, problems
+
+
+def sidecar_for(file: Path) -> Path | None:
+    """The sidecar file of a document, if there is one."""
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = file.with_name(file.name + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_sidecar(path: Path) -> dict:
+    """A sidecar's metadata; MetadataError with a one-line reason when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as e:
+        raise MetadataError(f"sidecar not read: {type(e).__name__}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MetadataError("sidecar is not a mapping of fields")
+    return normalise(data)
+
+
+def fingerprint(meta: dict) -> str:
+    """A short hash of catalogue metadata, so that a changed row re-indexes its document."""
+    return hashlib.sha1(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12] if meta else ""

@@ -1,0 +1,72 @@
+"""Titles, passage cutting and site chrome removal."""
+from indexer.ingest.boilerplate import is_chrome, strip_chrome
+from indexer.ingest.passages import cut_passages, paragraphs, weight
+from indexer.ingest.titles import find_title, title_from_filename
+
+
+def test_title_skips_phone_numbers_and_menus():
+    assert find_title(["010-68892980", "", "中国海关不断深化国际合作", "2018-02-02"]) == "中国海关不断深化国际合作"
+    assert find_title(["简体中文 | English", "Briefing on China-ASEAN Customs Cooperation"]) == \
+        "Briefing on China-ASEAN Customs Cooperation"
+
+
+def test_title_joins_a_document_type_line():
+    lines = ["中亚区域经济合作（CAREC）计划第四次海关总署署长会议", "", "海关合作委员会声明", "", "2005 年 9 月"]
+    assert find_title(lines) == "中亚区域经济合作（CAREC）计划第四次海关总署署长会议 海关合作委员会声明"
+
+
+def test_title_broken_after_a_function_word_continues():
+    assert find_title(["Guidelines for the Implementation of", "ASEAN Commitments on Non-Tariff Measures",
+                       "1. Introduction"]) == "Guidelines for the Implementation of ASEAN Commitments on Non-Tariff Measures"
+    assert find_title(["FACT SHEET ON", "MUTUAL RECOGNITION", "ABOUT"]) == "FACT SHEET ON MUTUAL RECOGNITION"
+
+
+def test_prose_is_not_a_title():
+    assert find_title(["这是一个句子。后面还有。", "另一个句子，带着逗号，还有逗号，很多逗号"]) is None
+    assert title_from_filename("dir/customs-gazetteer-ocr.txt") == "Customs Gazetteer OCR"
+
+
+def test_chrome_lines():
+    assert is_chrome("网站地图网站留言设为首页加为收藏")
+    assert is_chrome("010-65194114")
+    assert is_chrome("Home > News > Features")
+    assert not is_chrome("海关合作委员会重申了承诺。")
+
+
+def test_trailing_notice_block_removed():
+    body = "\n\n".join(["正文第一段。" * 5, "正文第二段。" * 5, "正文第三段。" * 5])
+    text = body + "\n\n网站声明:\n\n1、凡本网注明来源的作品，未经授权不得转载。\n\n京ICP备05066252号"
+    out = strip_chrome(text)
+    assert out.endswith("正文第三段。") and "转载" not in out
+
+
+def test_wrapped_lines_are_joined_and_numbered_paragraphs_split():
+    # a page wrapped at a fixed width, with a blank line after every line (as in the CAREC statement)
+    lines = ["1. 海关合作委员会（CCC）第四次会议于 2005 年 9 月 7 日至 9 日在蒙古乌兰巴托",
+             "举行。与会代表在会上回顾了过去工作的进展，并对贸易促进计划的重点提出了指导",
+             "意见。来自各参与国的海关总署署长在本次会议上齐聚一堂，表示了感谢。",
+             "2. 海关合作委员会重申了承诺，并强调要发挥领导作用，将促进海关合作、推进",
+             "海关现代化作为贸易促进计划的中期要务。"]
+    paras = paragraphs("\n\n".join(lines))
+    assert len(paras) == 2
+    assert paras[0].startswith("1. ") and "乌兰巴托举行。" in paras[0]
+    assert paras[1].startswith("2. ") and paras[1].endswith("中期要务。")
+
+
+def test_hyphenated_english_words_rejoined():
+    assert "cooperation" in paragraphs("customs co-\noperation between")[0]
+
+
+def test_passages_have_bounded_size_and_keep_all_text():
+    text = "\n\n".join(f"{i}. " + "海关合作促进贸易便利。" * 12 for i in range(1, 30))
+    ps = cut_passages(text, target=350, maximum=700)
+    assert len(ps) > 5
+    assert all(weight(p) <= 700 for p in ps)
+    assert "".join(ps).replace("\n", "").count("海关合作") == text.count("海关合作")
+
+
+def test_overlong_sentence_is_split_without_losing_characters():
+    text = "，".join(["这是很长的句子"] * 300)
+    ps = cut_passages(text, target=350, maximum=700)
+    assert all(weight(p) <= 700 for p in ps)
+    assert "".join(ps) == text

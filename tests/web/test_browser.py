@@ -1,0 +1,227 @@
+"""The pages in a real browser (Chromium driven by Playwright) against a real server (waitress).
+
+Skipped, with the reason, when /usr/bin/chromium is missing (`make browser-deps` installs it as
+root). Screenshots of the search and partner pages land in tests/artifacts/.
+"""
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from indexer.config import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+if not os.access(CHROMIUM, os.X_OK):
+    pytest.skip(f"browser tests skipped: {CHROMIUM} not found (run `make browser-deps` as root, "
+                "or apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests skipped: playwright is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(sample_settings, sample_index):
+    """The app served by waitress on a free port of 127.0.0.1, in a thread."""
+    from waitress import create_server
+
+    from app import create_app
+
+    srv = create_server(create_app(sample_settings), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.effective_port}"
+    srv.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield pg
+    context.close()
+    assert errors == [], errors  # no script error, no CSP violation
+
+
+def query(url: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(url).query)
+
+
+def total(pg) -> int:
+    return int(pg.locator("strong.total").get_attribute("data-total"))
+
+
+def tick(pg, facet: str, name: str, value: str) -> None:
+    """Find a value with the facet's filter box and tick it (the page reloads with the new search)."""
+    pg.fill(f"#ff-{facet}", name)
+    box = pg.locator(f'form.facet-form input[name="{facet}"][value="{value}"]')
+    with pg.expect_navigation():
+        box.click()
+
+
+def test_search_tick_two_partners_remove_one_pick_a_year_and_open_the_passage(page, server):
+    page.goto(f"{server}/search?ui=en")
+    assert page.title().startswith("5 documents found")
+    page.fill("#q", "海关")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert ("q", "海关") in query(page.url)
+    all_docs = total(page)
+
+    tick(page, "partner", "kazak", "KAZ")
+    assert ("partner", "KAZ") in query(page.url)
+    only_kaz = total(page)
+    tick(page, "partner", "central asia", "CAREC")
+    assert {("partner", "KAZ"), ("partner", "CAREC")} <= set(query(page.url))
+    assert page.locator('form.facet-form input[name="partner"][value="KAZ"]').is_checked()
+    both = total(page)
+    assert only_kaz <= both <= all_docs  # OR within a facet
+    assert page.locator(".constraints .chip").count() == 3  # the words and two partners
+    page.screenshot(path=str(_artifact("search-desktop.png")), full_page=True)
+
+    with page.expect_navigation():
+        page.click('a.chip-remove[aria-label="Remove Partner Kazakhstan"]')
+    q = query(page.url)
+    assert ("partner", "CAREC") in q and ("partner", "KAZ") not in q and ("q", "海关") in q
+    assert not page.locator('form.facet-form input[name="partner"][value="KAZ"]').is_checked()
+
+    bar = page.locator("svg.histogram a.bar").first
+    label = bar.get_attribute("aria-label")
+    year = label.split(":")[0].split("–")[0]
+    with page.expect_navigation():
+        bar.click()
+    q = dict(query(page.url))
+    assert q["year_from"] == year and q["partner"] == "CAREC"
+    assert total(page) >= 1
+    assert page.locator(".constraints .chip-value", has_text=re.compile(year)).count() == 1
+
+    anchor = page.locator(".hit .excerpt a.anchor").first
+    href = anchor.get_attribute("href")
+    n = href.rsplit("#p-", 1)[1]
+    with page.expect_navigation():
+        anchor.click()
+    assert page.url.endswith(f"#p-{n}") and "/doc/" in page.url
+    target = page.locator(f"#p-{n}")
+    box = target.bounding_box()
+    assert 0 <= box["y"] < 900  # the browser brought the passage into view
+    assert target.locator("mark").count() >= 1  # the search words are marked there
+
+    page.go_back()  # every state is a URL: back returns to the search
+    assert ("year_from", year) in query(page.url) and total(page) >= 1
+
+
+def test_switch_language_is_kept(page, server):
+    page.goto(f"{server}/search?q=WCO&partner=WCO")
+    assert page.locator("html").get_attribute("lang") == "en"  # from the browser's Accept-Language
+    with page.expect_navigation():
+        page.click("a.langswitch")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert {("q", "WCO"), ("partner", "WCO"), ("ui", "zh")} <= set(query(page.url))
+    assert page.locator("fieldset[data-facet=partner] legend").inner_text().startswith("合作方")
+    page.goto(f"{server}/partner/KAZ")  # no ?ui=: the cookie keeps the choice
+    assert page.locator("h1").inner_text().startswith("哈萨克斯坦")
+    assert page.locator("#h-timeline").inner_text() == "大事记"
+
+
+def test_partner_page_timeline_and_screenshot(page, server):
+    page.goto(f"{server}/partner/WCO?ui=en")
+    assert page.title().startswith("World Customs Organization")
+    years = [int(y) for y in page.locator(".tl-year .tl-y").evaluate_all("els => els.map(e => e.firstChild.textContent)")]
+    assert years == sorted(years) and years[0] < 1990 and years[-1] >= 2010
+    page.screenshot(path=str(_artifact("partner-desktop.png")), full_page=True)
+    # a bar of the chart takes the reader to that year of the timeline
+    bar = page.locator("svg.histogram a.bar").last
+    bar.click()
+    assert re.search(r"#y-\d{4}$", page.url)
+    # an event opens its source passage
+    event = page.locator(".event .source a").first
+    href = event.get_attribute("href")
+    with page.expect_navigation():
+        event.click()
+    n = href.rsplit("#p-", 1)[1]
+    assert page.locator(f"#p-{n} mark").count() >= 1  # the partner's name marked in the passage
+
+
+def test_keyboard_only_filtering_keeps_focus(page, server):
+    page.goto(f"{server}/search?ui=en")
+    page.focus('form.facet-form input[name="topic"][value="capacity-building"]')
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert ("topic", "capacity-building") in query(page.url)
+    focused = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
+    assert focused == "topic=capacity-building"  # focus comes back to the box just ticked
+
+
+def test_document_match_keys_and_copying_a_citation(page, server, browser):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page.goto(f"{server}/doc/carec-ccc4-statement-2005.txt?partner=KAZ&ui=en")
+    page.keyboard.press("n")
+    assert page.url.endswith("#p-4")
+    page.keyboard.press("n")
+    assert page.url.endswith("#p-5")
+    page.keyboard.press("p")
+    assert page.url.endswith("#p-4")
+    cite = page.locator("#p-4 details.cite")
+    cite.locator("summary").click()
+    cite.locator("button.copy").click()
+    expect = page.locator("#cite-4").inner_text().strip()
+    assert page.evaluate("navigator.clipboard.readText()") == expect
+    assert "#p-4" in expect and "2005-09-07" in expect
+
+
+def test_works_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    pg.goto(f"{server}/search?q=海关")
+    pg.locator("details.more").first.locator("summary").click()  # "more" is a plain <details>
+    pg.check('form.facet-form input[name="partner"][value="KAZ"]')
+    pg.check('form.facet-form input[name="partner"][value="CAREC"]')
+    pg.fill("#year_from", "2004")
+    with pg.expect_navigation():
+        pg.click("button.apply")
+    q = query(pg.url)  # blank fields are dropped by a redirect: a clean, shareable URL
+    assert {("partner", "KAZ"), ("partner", "CAREC"), ("year_from", "2004")} <= set(q)
+    assert not any(v == "" for _k, v in q)
+    context.close()
+
+
+def test_readable_on_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    pg = context.new_page()
+    for url, shot in [("/search?q=知识产权&partner=WCO", "search-phone.png"), ("/partner/KAZ", "partner-phone.png"),
+                      ("/doc/carec-ccc4-statement-2005.txt?q=乌兰巴托", None), ("/browse", None)]:
+        pg.goto(server + url)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)  # nothing wider than the screen
+        if shot:
+            pg.screenshot(path=str(_artifact(shot)), full_page=True)
+    pg.goto(server + "/search?q=知识产权")
+    panel = pg.locator("details.filters-panel")
+    assert panel.get_attribute("open") is None  # filters folded away on a phone
+    panel.locator("summary.filters-toggle").click()
+    assert pg.locator("fieldset[data-facet=partner]").is_visible()
+    context.close()
+
+
+def _artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
