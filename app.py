@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import os
 import sys
 
 from flask import Flask
 
-from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, Settings
+from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, SERVER_THREADS, Settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for one corpus and index folder."""
-    from indexer.search.service import IndexHandle
+    from indexer.search.handle import IndexHandle
     from web import api, export, files, knowledge_pages, pages, security
     from web.i18n import t
 
@@ -24,7 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.debug = False  # never, even with FLASK_DEBUG=1 left in the environment
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["index"] = IndexHandle(settings.index_dir)
+    app.extensions["index"] = IndexHandle(settings)
     app.jinja_env.globals["t"] = t
     security.init_app(app)
     app.register_blueprint(api.bp)
@@ -65,7 +64,7 @@ def serve() -> None:
         print(f"warning: {e}", file=sys.stderr)
     print(f"serving {settings.corpus_dir} on http://{settings.host}:{settings.port}", file=sys.stderr)
     waitress_serve(application, host=settings.host, port=settings.port,
-                   threads=int(os.environ.get("THREADS", "8")), ident="customs-archive")
+                   threads=SERVER_THREADS, ident="customs-archive")
 
 
 app = create_app()

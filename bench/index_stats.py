@@ -33,7 +33,7 @@ def field_bytes(folder: Path) -> dict[str, int]:
     from whoosh import index as whoosh_index
     from whoosh.codec.whoosh3 import W3TermInfo
 
-    from indexer.index.local.engine import INDEX_NAME
+    from indexer.index.local.writer import INDEX_NAME
 
     ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
     per_field: dict[str, int] = defaultdict(int)

@@ -52,11 +52,12 @@ def cmd_build(args) -> int:
 
 
 def _open(index):
-    from .search.service import IndexHandle, IndexUnavailable
+    from indexer.index.backend import IndexUnavailable
+    from indexer.search.handle import IndexHandle
 
     settings = Settings.from_env(None, index)
     try:
-        return IndexHandle(settings.index_dir).get(), settings
+        return IndexHandle(settings).get(), settings
     except IndexUnavailable as e:
         _err(str(e))
         return None, settings
@@ -64,10 +65,11 @@ def _open(index):
 
 def cmd_search(args) -> int:
     """Search from the command line; `--json` prints the API's object."""
-    from .search.request import BadRequest, parse_request
+    from indexer.search.request import BadRequest, parse_request
+    from web.api_json import search_json
 
-    ix, settings = _open(args.index)
-    if ix is None:
+    svc, settings = _open(args.index)
+    if svc is None:
         return 2
     values = {"q": args.query, "year_from": args.year_from, "year_to": args.year_to, "lang": args.lang,
               "sort": args.sort, "page": args.page, "per_page": args.per_page,
@@ -79,43 +81,49 @@ def cmd_search(args) -> int:
     except BadRequest as e:
         _err(f"bad query: {e}")
         return 2
-    result = ix.search(req)
+    result = svc.search(req)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(search_json(result, None), ensure_ascii=False, indent=2))
         return 0
-    import html
-    import re
-
-    print(f"{result['total']} documents for {args.query!r}")
-    if result["expansions"]:
-        print("also searched: " + ", ".join(f"{e['also']}" for e in result["expansions"]))
-    for i, h in enumerate(result["hits"], start=(req.page - 1) * req.per_page + 1):
-        print(f"\n{i}. {h['title']}  [{h['date'] or 'undated'}, {h['lang']}]  {h['doc_id']}")
-        if h["partners"] or h["topics"]:
-            print(f"   partners: {', '.join(h['partners'][:12])}  topics: {', '.join(h['topics'][:8])}")
-        for e in h["excerpts"]:
-            text = html.unescape(re.sub(r"</?mark>", "**", e["html"]))
-            page = f" p.{e['page']}" if e["page"] else ""
-            print(f"   #p-{e['n']}{page}: {text}")
+    print(f"{result.total} documents for {args.query!r}")
+    if result.expansions:
+        print("also searched: " + ", ".join(e.also for e in result.expansions))
+    for i, h in enumerate(result.hits, start=(req.page - 1) * req.per_page + 1):
+        d = h.doc
+        print(f"\n{i}. {d.title}  [{d.date or 'undated'}, {d.lang}]  {d.doc_id}")
+        if d.partners or d.topics:
+            print(f"   partners: {', '.join(d.partners[:12])}  topics: {', '.join(d.topics[:8])}")
+        for e in h.excerpts:
+            s = e.snippet
+            text = ("…" if s.cut_before else "") + "".join(f"**{t}**" if m else t for t, m in s.parts) \
+                + ("…" if s.cut_after else "")
+            page = f" p.{e.page}" if e.page else ""
+            print(f"   #p-{e.n}{page}: {text}")
     return 0
 
 
 def cmd_stats(args) -> int:
     """Index statistics."""
-    ix, _settings = _open(args.index)
-    if ix is None:
+    from web.api_json import label
+
+    svc, _settings = _open(args.index)
+    if svc is None:
         return 2
-    s = ix.stats()
+    s = svc.backend.stats()
     if args.json:
-        print(json.dumps(s, ensure_ascii=False, indent=2))
+        top = {name: [{"value": v, "label": label(v, None), "count": c} for v, c in pairs]
+               for name, pairs in (("top_partners", s.top_partners), ("top_topics", s.top_topics))}
+        print(json.dumps({"generation": s.generation, "documents": s.documents, "passages": s.passages,
+                          "languages": s.languages, "index_bytes": s.index_bytes, "built_at": s.built_at,
+                          "corpus": s.corpus, **top, "years": s.years}, ensure_ascii=False, indent=2))
         return 0
-    print(f"generation {s['generation']} built {s['built_at']} from {s['corpus']}")
-    print(f"{s['documents']} documents, {s['passages']} passages, {s['index_bytes'] / 1e6:.1f} MB")
-    print("languages: " + ", ".join(f"{k} {v}" for k, v in s["languages"].items()))
-    if s["years"]:
-        print(f"years: {s['years'][0]}–{s['years'][-1]}")
-    print("top partners: " + ", ".join(f"{p['value']} ({p['count']})" for p in s["top_partners"]))
-    print("top topics: " + ", ".join(f"{p['value']} ({p['count']})" for p in s["top_topics"]))
+    print(f"generation {s.generation} built {s.built_at} from {s.corpus}")
+    print(f"{s.documents} documents, {s.passages} passages, {s.index_bytes / 1e6:.1f} MB")
+    print("languages: " + ", ".join(f"{k} {v}" for k, v in s.languages.items()))
+    if s.years:
+        print(f"years: {s.years[0]}–{s.years[-1]}")
+    print("top partners: " + ", ".join(f"{v} ({c})" for v, c in s.top_partners))
+    print("top topics: " + ", ".join(f"{v} ({c})" for v, c in s.top_topics))
     return 0
 
 

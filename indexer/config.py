@@ -23,6 +23,7 @@ SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
 
 
 # OCR of pages without a text layer (tesseract); languages joined with "+".
+TESSERACT = os.environ.get("TESSERACT", "tesseract")
 OCR_LANGS = os.environ.get("OCR_LANGS", "chi_sim+eng")
 OCR_DPI = 300
 OCR_TIMEOUT_S = 180  # one page
@@ -34,6 +35,14 @@ def _env_int(name: str, default: int) -> int:
     except ValueError:
         return default
 
+
+# Chinese segmentation: rjieba (jieba-rs, the default) or jieba (pure Python, for comparison);
+# jieba's dictionary cache goes to JIEBA_CACHE_DIR, else the index's cache folder (never a shared /tmp file)
+SEGMENTER = os.environ.get("SEGMENTER", "rjieba")
+JIEBA_CACHE_DIR = os.environ.get("JIEBA_CACHE_DIR")
+
+# waitress threads of `python app.py`
+SERVER_THREADS = _env_int("THREADS", 8)
 
 # glibc malloc arenas of the server process: by default each of waitress's threads gets its own,
 # and their freed pages stay resident (100k passages, bench mix: 311 MB with the default, 271 with 2)
@@ -57,6 +66,7 @@ class Settings:
     max_per_page: int = 100
     max_export_rows: int = 1000  # documents in one CSV/JSON export of a result set (web/export.py)
     build_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    search_backend: str = "local"  # local (Whoosh files in index_dir) or typesense (a cluster)
 
     @classmethod
     def from_env(cls, corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> "Settings":
@@ -75,6 +85,7 @@ class Settings:
             port=_env_int("PORT", 5000),
             max_file_bytes=_env_int("MAX_FILE_MB", 50) * 1024 * 1024,
             build_workers=_env_int("BUILD_WORKERS", max(1, min(4, os.cpu_count() or 1))),
+            search_backend=(os.environ.get("SEARCH_BACKEND") or "local").strip().lower(),
         )
 
     @property

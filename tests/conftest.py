@@ -26,9 +26,9 @@ def sample_index(sample_settings):
 
     report = build(sample_settings, log=lambda *_: None, quiet=True)
     assert report.failed == [], report.failed
-    from indexer.search.service import IndexHandle
+    from indexer.search.handle import IndexHandle
 
-    return IndexHandle(sample_settings.index_dir).get()
+    return IndexHandle(sample_settings).get()
 
 
 @pytest.fixture(scope="session")
@@ -50,5 +50,12 @@ def corpus_copy(tmp_path) -> Path:
 
 
 def doc_ids(result: dict) -> set[str]:
-    """The doc_ids of a search result."""
+    """The doc_ids of a search result (the JSON of /api/search)."""
     return {h["doc_id"] for h in result["hits"]}
+
+
+def open_index(index: Path):
+    """The search service over the generation published in an index folder."""
+    from indexer.search.handle import IndexHandle
+
+    return IndexHandle(Settings.from_env(CORPUS, index)).get()

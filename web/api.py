@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from indexer.index.backend import IndexUnavailable
 from indexer.search.request import BadRequest, parse_request
-from indexer.search.service import IndexUnavailable
+
+from .api_json import document_json, search_json
 
 bp = Blueprint("api", __name__)
 
 
-def index():
-    """The current index generation (IndexUnavailable when none)."""
+def service():
+    """The search service over the current index generation (IndexUnavailable when none)."""
     return current_app.extensions["index"].get()
 
 
@@ -28,30 +30,29 @@ def api_search():
     except BadRequest as e:
         return jsonify({"error": str(e)}), 400
     try:
-        ix = index()
+        svc = service()
     except IndexUnavailable as e:
         return jsonify({"error": str(e)}), 503
-    return jsonify(ix.search(req, ui_lang=request.args.get("ui")))
+    return jsonify(search_json(svc.search(req), request.args.get("ui")))
 
 
 @bp.get("/api/doc/<path:doc_id>")
 def api_doc(doc_id: str):
     """A document with all its passages."""
     try:
-        doc = index().document(doc_id)
+        view = service().document(doc_id)
     except IndexUnavailable as e:
         return jsonify({"error": str(e)}), 503
-    if doc is None:
+    if view is None:
         return jsonify({"error": f"no document {doc_id!r}"}), 404
-    return jsonify(doc)
+    return jsonify(document_json(view))
 
 
 @bp.get("/healthz")
 def healthz():
     """200 ok when the index is readable."""
     try:
-        ix = index()
-        ix.engine.doc_count()
+        service().backend.doc_count()
     except Exception as e:  # any failure to read the index is "unhealthy", never a 500 page
         return current_app.response_class(f"unavailable: {e}\n", status=503, mimetype="text/plain")
     return current_app.response_class("ok\n", status=200, mimetype="text/plain")

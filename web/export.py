@@ -7,23 +7,21 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import replace
-from html import unescape
 
 from flask import Blueprint, current_app, jsonify, request
 
+from indexer.index.backend import IndexUnavailable
 from indexer.search.request import BadRequest
-from indexer.search.service import IndexUnavailable
 
-from .api import index, search_request
+from .api import search_request, service
+from . import api_json
 from .render import label_for, ui_lang
 
 bp = Blueprint("export", __name__)
 
 COLUMNS = ("rank", "doc_id", "title", "date", "year", "lang", "partners", "partner_labels", "topics",
            "topic_labels", "score", "url", "passage", "page", "passage_url", "excerpt")
-_TAG = re.compile(r"</?mark>")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,38 +45,37 @@ def export(fmt: str):
         return _error(fmt, str(e), 400)
     cap = current_app.config["SETTINGS"].max_export_rows
     try:
-        result = index().search(replace(req, page=1, per_page=cap), ui_lang=ui_lang())
+        result = service().search(replace(req, page=1, per_page=cap))
     except IndexUnavailable as e:
         return _error(fmt, str(e), 503)
-    result["exported"] = len(result["hits"])
-    result["limit"] = cap
-    result["truncated"] = result["total"] > len(result["hits"])
+    truncated = result.total > len(result.hits)
     if fmt == "json":
-        return jsonify(result)
-    return _csv_response(result)
+        return jsonify({**api_json.search_json(result, ui_lang()), "exported": len(result.hits), "limit": cap,
+                        "truncated": truncated})
+    return _csv_response(result, truncated)
 
 
-def _csv_response(result: dict):
+def _csv_response(result, truncated: bool):
     base = request.url_root.rstrip("/")
     label = label_for(ui_lang())
     buf = io.StringIO()
     buf.write("\ufeff")  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(COLUMNS)
-    for rank, h in enumerate(result["hits"], start=1):
-        e = h["excerpts"][0] if h["excerpts"] else {}
-        doc_url = base + h["url"].split("#")[0]
+    for rank, h in enumerate(result.hits, start=1):
+        d, e = h.doc, (h.excerpts[0] if h.excerpts else None)
+        doc_url = base + api_json.doc_path(d.doc_id)
         w.writerow([_cell(v) for v in (
-            rank, h["doc_id"], h["title"], h["date"] or "", h["year"] or "", h["lang"],
-            ";".join(h["partners"]), ";".join(label(p) for p in h["partners"]),
-            ";".join(h["topics"]), ";".join(label(p) for p in h["topics"]), h["score"], doc_url,
-            e.get("n", ""), e.get("page") or "", f"{doc_url}#p-{e['n']}" if e else "",
-            unescape(_TAG.sub("", e.get("html", ""))),
+            rank, d.doc_id, d.title, d.date or "", d.year or "", d.lang,
+            ";".join(d.partners), ";".join(label(p) for p in d.partners),
+            ";".join(d.topics), ";".join(label(p) for p in d.topics), round(float(h.score), 4), doc_url,
+            e.n if e else "", (e.page or "") if e else "", f"{doc_url}#p-{e.n}" if e else "",
+            e.snippet.plain() if e else "",
         )])
     resp = current_app.response_class(buf.getvalue(), mimetype="text/csv")
     resp.headers["Content-Disposition"] = 'attachment; filename="search-results.csv"'
-    resp.headers["X-Result-Total"] = str(result["total"])
-    resp.headers["X-Result-Truncated"] = "1" if result["truncated"] else "0"
+    resp.headers["X-Result-Total"] = str(result.total)
+    resp.headers["X-Result-Truncated"] = "1" if truncated else "0"
     return resp
 
 

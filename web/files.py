@@ -5,9 +5,9 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_file
 
-from indexer.search.service import IndexUnavailable
+from indexer.index.backend import IndexUnavailable
 
-from .api import index
+from .api import service
 from .i18n import t
 from .render import ui_lang
 
@@ -36,7 +36,7 @@ def download(doc_id: str):
     """The original file of an indexed document, as an attachment; 404 for anything else."""
     lang = ui_lang()
     try:
-        known = doc_id in index().doc_index
+        known = service().backend.document(doc_id) is not None
     except IndexUnavailable:
         abort(404, description=t("not_found", lang))
     path = corpus_file(current_app.config["SETTINGS"].corpus_dir, doc_id) if known else None

@@ -5,11 +5,12 @@ import re
 
 from flask import Blueprint, abort, jsonify, request
 
+from indexer.index.backend import IndexUnavailable
 from indexer.search.knowledge import get_knowledge
-from indexer.search.service import IndexUnavailable
 
 from . import histogram
-from .api import index
+from .api import service
+from .api_json import browse_json, entity_json
 from .i18n import t
 from .render import page, ui_lang
 
@@ -17,10 +18,11 @@ bp = Blueprint("knowledge", __name__)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 
 
-def _entity(kind: str, ident: str, lang: str | None):
+def _entity(kind: str, ident: str, lang: str | None) -> dict | None:
     if not _ID.match(ident):
         return None
-    return get_knowledge(index()).entity(kind, ident, lang)
+    entity = get_knowledge(service()).entity(kind, ident)
+    return None if entity is None else entity_json(entity, lang)
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -28,10 +30,10 @@ def _entity(kind: str, ident: str, lang: str | None):
 def api_browse():
     """Every partner and topic with document and passage counts."""
     try:
-        ix = index()
+        svc = service()
     except IndexUnavailable as e:
         return jsonify({"error": str(e)}), 503
-    return jsonify({"generation": ix.generation, **get_knowledge(ix).overview(request.args.get("ui"))})
+    return jsonify({"generation": svc.generation, **browse_json(get_knowledge(svc), request.args.get("ui"))})
 
 
 @bp.get("/api/partner/<ident>")
@@ -54,7 +56,7 @@ def browse_page():
     """All partners and topics, with counts, each linking to its page."""
     lang = ui_lang()
     try:
-        data = get_knowledge(index()).overview(lang)
+        data = browse_json(get_knowledge(service()), lang)
     except IndexUnavailable:
         return page("error.html", 503, code=503, message=t("index_missing", lang))
     return page("browse.html", data=data, lang=lang)

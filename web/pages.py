@@ -5,16 +5,16 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, redirect, request
 
-from indexer.analysis.expand import get_expander
 from indexer.analysis.taxonomy import load_taxonomy
+from indexer.index.backend import IndexUnavailable
 from indexer.search import highlight
 from indexer.search.knowledge import get_knowledge
-from indexer.search.plan import parse
-from indexer.search.request import BadRequest, parse_request
-from indexer.search.service import IndexUnavailable, quote_doc_id
+from indexer.search.request import BadRequest, parse_expand, parse_request
+from indexer.search.results import Snippet
 
 from . import histogram
-from .api import index, search_request
+from .api import search_request, service
+from .api_json import doc_path, document_json, facet_value_json, hit_json, snippet_html
 from .i18n import t
 from .render import page, ui_lang
 from .urls import (
@@ -56,24 +56,26 @@ def search_page():
         return page("search.html", 400, error=t("bad_request", lang, msg=str(e)), fix=_fix_for(args),
                     result=None, args=args, req=None, lang=lang)
     try:
-        ix = index()
-        result = ix.search(req, ui_lang=lang)
+        svc = service()
+        result = svc.search(req)
     except IndexUnavailable:
         return page("search.html", 503, error=t("index_missing", lang), fix=None, result=None, args=args,
                     req=req, lang=lang)
-    total_pages = max(1, -(-result["total"] // req.per_page))
+    total_pages = max(1, -(-result.total // req.per_page))
+    facets = {name: [facet_value_json(name, v, lang) for v in values] for name, values in result.facets.items()}
+    know = get_knowledge(svc)
     return page(
         "search.html", result=result, req=req, args=args, error=None, lang=lang,
         url_with=url_with, without=without,
-        facets=_facet_views(result, lang),
-        hist=histogram.build(result["facets"]["year"], req.year_from, req.year_to, req.years,
+        facets=_facet_views(facets, lang),
+        hist=histogram.build(facets["year"], req.year_from, req.year_to, req.years,
                              lambda lo, hi: year_range_url(args, lo, hi)),
         constraints=_constraints(args, req, lang),
-        hits=[_hit_view(h, req, get_knowledge(ix)) for h in result["hits"]],
+        hits=[_hit_view(h, req, know) for h in result.hits],
         pages=total_pages, pager=_pager(req.page, min(total_pages, current_app.config["SETTINGS"].max_page)),
         per_page_choices=PER_PAGE_CHOICES,
-        shown=(min(result["total"], (req.page - 1) * req.per_page + 1), min(result["total"], req.page * req.per_page)),
-        suggestions=_suggestions(ix, req, args, lang) if result["total"] == 0 else None,
+        shown=(min(result.total, (req.page - 1) * req.per_page + 1), min(result.total, req.page * req.per_page)),
+        suggestions=_suggestions(svc, req, args, lang) if result.total == 0 else None,
         export_args=[(k, v) for k, v in args if k not in ("page", "per_page")],
         keep_args=[(k, v) for k, v in args if k not in ("q", "page")],
     )
@@ -96,13 +98,13 @@ def _fix_for(args: list[tuple[str, str]]) -> dict | None:
     return None
 
 
-def _facet_views(result: dict, lang: str) -> dict:
+def _facet_views(facets: dict, lang: str) -> dict:
     """Per facet: the values shown at once (the most frequent, and every ticked one), the rest behind "more"."""
     tax = load_taxonomy()
     out = {}
     for name in ("partner", "topic", "lang"):
         items = []
-        for it in result["facets"].get(name, []):
+        for it in facets.get(name, []):
             v = it["value"]
             if name == "lang":
                 label = t("lang_" + v, lang) if v in ("zh", "en") else v
@@ -148,12 +150,13 @@ def _constraints(args, req, lang: str) -> list[dict]:
     return chips
 
 
-def _hit_view(h: dict, req, know) -> dict:
+def _hit_view(hit, req, know) -> dict:
     """A result with links that carry the search to the document, and chips ordered for reading:
     the selected partners and topics first, then those the document speaks of most."""
+    h = hit_json(hit)
     partners = know.ordered_tags(h["doc_id"], "partner", h["partners"], req.partners)
     topics = know.ordered_tags(h["doc_id"], "topic", h["topics"], req.topics)
-    carry = {"q": req.q, "partner": req.partners, "topic": req.topics}
+    carry = {"q": req.q, "partner": req.partners, "topic": req.topics, "expand": None if req.expand else "0"}
     first = h["excerpts"][0]["n"] if h["excerpts"] else None
     return {
         **h,
@@ -176,17 +179,17 @@ def _pager(current: int, last: int) -> list[int | None]:
     return out
 
 
-def _suggestions(ix, req, args, lang: str) -> list[dict]:
+def _suggestions(svc, req, args, lang: str) -> list[dict]:
     """When nothing matches: ways out, with the number of documents each would find."""
     out = []
     has_filters = any(k in FILTER_KEYS for k, _ in args)
     if req.q and has_filters:
         bare = replace(req, years=[], year_from=None, year_to=None, partners=[], topics=[], lang=None, page=1)
-        n = ix.search(bare, ui_lang=lang)["total"]
+        n = svc.search(bare).total
         if n:
             out.append({"text": t("try_without_filters", lang, n=n), "href": url_with(args, drop=("page",) + FILTER_KEYS)})
         filters_only = replace(req, q="", page=1)
-        n = ix.search(filters_only, ui_lang=lang)["total"]
+        n = svc.search(filters_only).total
         if n:
             out.append({"text": t("try_without_query", lang, n=n), "href": without(args, "q")})
     if req.q and not req.expand:
@@ -202,23 +205,22 @@ def doc_page(doc_id: str):
     """A document: metadata and all passages, each with an anchor #p-N; search terms marked."""
     lang = ui_lang()
     try:
-        ix = index()
-        doc = ix.document(doc_id)
+        svc = service()
+        view = svc.document(doc_id)
     except IndexUnavailable:
         return page("error.html", 503, code=503, message=t("index_missing", lang))
-    if doc is None:
+    if view is None:
         abort(404, description=t("not_found", lang))
+    doc = document_json(view)
     tax = load_taxonomy()
-    know = get_knowledge(ix)
+    know = get_knowledge(svc)
     doc["partners"] = know.ordered_tags(doc["doc_id"], "partner", doc["partners"])
     doc["topics"] = know.ordered_tags(doc["doc_id"], "topic", doc["topics"])
     q = request.args.get("q", "").strip()[: current_app.config["SETTINGS"].max_query_chars]
+    expand = parse_expand(request.args.get("expand"))
     marks = [p for p in dict.fromkeys(request.args.getlist("partner")) if p in tax.partners]
     marks += [p for p in dict.fromkeys(request.args.getlist("topic")) if p in tax.topics]
-    marker = None
-    if q:
-        expander = get_expander()
-        marker = highlight.Highlighter.for_query(parse(expander.quote_known_phrases(q), expander.expand))
+    marker = svc.highlighter(q, expand) if q else None
     matched: list[int] = []
     if q or marks:
         wanted = set(marks)
@@ -227,7 +229,7 @@ def doc_page(doc_id: str):
             if wanted:
                 spans += [(s, e) for s, e, _k, ident in tax.find(p["text"]) if ident in wanted]
                 spans = highlight.merge(spans)
-            p["html"] = highlight.render(p["text"], spans)
+            p["html"] = snippet_html(Snippet(highlight.marked(p["text"], spans)))
             if spans:
                 p["matched"] = True
                 matched.append(p["n"])
@@ -238,11 +240,12 @@ def doc_page(doc_id: str):
         p["next_match"] = matched[i + 1] if i + 1 < len(matched) else None
         p["match_no"] = i + 1
     base = request.url_root.rstrip("/")
-    doc_path = f"/doc/{quote_doc_id(doc['doc_id'])}"
+    path = doc_path(doc["doc_id"])
     carried = [("q", q)] if q else []
+    carried += [("expand", "0")] if q and not expand else []
     carried += [("partner", m) for m in marks if m in tax.partners] + [("topic", m) for m in marks if m in tax.topics]
     return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=url_with(carried, drop=()),
-                abs_url=base + doc_path, file_url=f"/file/{quote_doc_id(doc['doc_id'])}",
+                abs_url=base + path, file_url="/file/" + path[len("/doc/"):],
                 kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
                 catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
 

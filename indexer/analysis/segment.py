@@ -7,15 +7,14 @@ part of the analysis fingerprint stored with every index, so switching forces a 
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.config import DATA_DIR
+from indexer.config import DATA_DIR, JIEBA_CACHE_DIR, SEGMENTER
 
 USERDICT_FILE = DATA_DIR / "userdict.txt"
-BACKEND = os.environ.get("SEGMENTER", "rjieba")
+BACKEND = SEGMENTER
 
 _lock = threading.Lock()
 
@@ -102,7 +101,7 @@ def get_segmenter():
                     from indexer.config import Settings
 
                     # jieba's own default is a shared file in /tmp; keep it in our instance folder
-                    cache = os.environ.get("JIEBA_CACHE_DIR") or Settings.from_env().cache_dir
+                    cache = JIEBA_CACHE_DIR or Settings.from_env().cache_dir
                     _segmenter = _Jieba(Path(cache))
                 else:
                     _segmenter = _Rjieba()

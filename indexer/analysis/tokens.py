@@ -1,4 +1,4 @@
-"""Text analysis: the same terms at index and query time, for Whoosh and for highlighting.
+"""Index terms: the same terms at index and query time, for every backend and for highlighting.
 
 Two analysed views of every text:
 - words: jieba-segmented Chinese words (search mode adds dictionary sub-words at the position
@@ -7,36 +7,19 @@ Two analysed views of every text:
 - bigrams: overlapping Chinese character bigrams, for text that segmentation or OCR damaged.
 Everything is folded first (NFKC width folding, Traditional→Simplified) without changing the
 text's length, so token offsets point into the original text.
-
-Whoosh pickles the analyzers' import path into every index: do not move or rename these classes.
 """
 from __future__ import annotations
 
 import re
-import struct
-import sys
-from array import array
 from functools import lru_cache
-from itertools import accumulate
 
 import simplemma
 import yaml
-from whoosh.analysis import Token, Tokenizer
-from whoosh.formats import Positions
 
 from indexer.config import DATA_DIR
 
 from .segment import get_segmenter
 from .textnorm import fold, is_han
-
-_COUNT = struct.Struct("!I")  # Whoosh's count of positions before the value
-_SWAP = sys.byteorder != "little"  # position arrays are stored little-endian
-
-
-def _le(a: array) -> array:
-    if _SWAP:
-        a.byteswap()
-    return a
 
 STOP_WORDS = frozenset(
     "a an and are as at be been but by for from has have had in into is it its of on or "
@@ -220,87 +203,3 @@ def bigram_spans(text: str, bigrams: set[str]) -> list[tuple[int, int]]:
     if where is None:
         return [(i, i + 2) for i in sorted(found)]
     return [(where[i], where[i + 1] + 1) for i in sorted(found)]
-
-
-class _TokenStream(Tokenizer):
-    """Adapts a (term, pos, start, end) function to Whoosh's tokenizer protocol."""
-
-    def _tokens(self, value: str, mode: str):
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for term, pos, s, e in self._tokens(value, mode):
-            t.text = term
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = term
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + s
-                t.endchar = start_char + e
-            yield t
-
-
-class WordTokenizer(_TokenStream):
-    """Whoosh tokenizer for the word view."""
-
-    def _tokens(self, value, mode):
-        return word_tokens(value, "query" if mode == "query" else "index")
-
-
-class BigramTokenizer(_TokenStream):
-    """Whoosh tokenizer for the Chinese bigram view."""
-
-    def _tokens(self, value, mode):
-        return bigram_tokens(value)
-
-
-class TokenPositions(Positions):
-    """Whoosh's Positions format fed straight from our (term, position, start, end) lists, without
-    a Token object per token (a fifth of the build's time). A posting's positions are stored as
-    Whoosh's 4-byte count, then a width byte and the deltas as a little array (Whoosh pickles a
-    list): decoding them was the largest cost of checking phrases. Values that start with a
-    pickle (written before) still decode."""
-
-    def encode(self, poslist):
-        deltas = array("L", (p - q for p, q in zip(poslist, [0] + poslist[:-1])))
-        if not deltas or max(deltas) < 0x10000:
-            return _COUNT.pack(len(deltas)) + b"\x02" + _le(array("H", deltas)).tobytes()
-        return _COUNT.pack(len(deltas)) + b"\x04" + _le(array("I", deltas)).tobytes()
-
-    def decode_positions(self, valuestring):
-        kind = valuestring[4:5]
-        if kind == b"\x02":
-            return list(accumulate(_le(array("H", valuestring[5:]))))
-        if kind == b"\x04":
-            return list(accumulate(_le(array("I", valuestring[5:]))))
-        return super().decode_positions(valuestring)
-
-    def word_values(self, value, analyzer, **kwargs):
-        if not isinstance(value, str) or not isinstance(analyzer, _TokenStream):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        poses: dict[str, list[int]] = {}
-        for term, pos, _s, _e in analyzer._tokens(value, kwargs.get("mode", "")):
-            found = poses.get(term)
-            if found is None:
-                poses[term] = [pos]
-            else:
-                found.append(pos)
-        fb, encode = self.field_boost, self.encode
-        for term, positions in poses.items():
-            yield term, len(positions), len(positions) * fb, encode(positions)
-
-
-def word_analyzer():
-    """The analyzer of the word fields."""
-    return WordTokenizer()
-
-
-def bigram_analyzer():
-    """The analyzer of the bigram field."""
-    return BigramTokenizer()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import stat
 import sys
 import time
@@ -26,15 +25,13 @@ from indexer.ingest import metadata
 from indexer.ingest.documents import Document, document_from_extracted
 from indexer.ingest.extract import ExtractionError, extract, unsupported_reason
 
+from . import backends
+from .backend import IndexUnavailable, PreviousGeneration
 from .lifetime import die_with_parent
-from .local import engine, publish
-from .local.store import FileState, Store
+from .records import FileState
 
 PASSAGE_VERSION = "4"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
-# From this many files to (re)index, the engine indexes in parallel sub-writers, one segment
-# each; a small incremental build stays in one process (forking costs more than it saves).
-PARALLEL_INDEX_MIN_FILES = 200
 EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
 EXTRACT_WINDOW = 8  # tasks in flight per worker
 
@@ -201,40 +198,18 @@ def _progress(total: int, quiet: bool):
 def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = False) -> BuildReport:
     """Run one incremental build and publish it; BuildError when nothing could be published."""
     t0 = time.monotonic()
-    corpus, index_dir = settings.corpus_dir, settings.index_dir
+    corpus = settings.corpus_dir
     if not corpus.is_dir():
         raise BuildError(f"corpus folder not found: {corpus}")
     try:
         os.listdir(corpus)
     except OSError as e:  # publishing an empty index would drop every document
         raise BuildError(f"corpus folder not readable: {corpus}: {e.strerror}") from None
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise BuildError(f"index folder not writable: {index_dir}: {e.strerror}") from None
-    if not os.access(index_dir, os.W_OK):
-        raise BuildError(f"index folder not writable: {index_dir}")
+    target = _target(settings)
     report = BuildReport()
-    with publish.build_lock(index_dir, wait_seconds=600):
-        publish.collect_garbage(index_dir)
-        previous = publish.current_generation(index_dir)
-        fp = analysis_fingerprint()
-        if previous is not None and not rebuild:
-            try:
-                old = Store(previous, readonly=True)
-                if old.get_meta("fingerprint") != fp:
-                    log("analysis changed since the last build: rebuilding everything")
-                    rebuild = True
-                old_states = old.file_states()
-                old.close()
-            except Exception as e:
-                log(f"previous index unreadable ({type(e).__name__}): rebuilding everything")
-                rebuild, old_states = True, {}
-        else:
-            old_states = {}
-        if rebuild:
-            previous, old_states = None, {}
-
+    with target.locked():
+        previous = None if rebuild else _previous(target, log)
+        old_states = previous.file_states if previous is not None else {}
         candidates = scan_corpus(corpus, report)
         by_id = {c.doc_id: c for c in candidates}
         to_read: list[_Candidate] = []
@@ -266,78 +241,83 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
             report.seconds = time.monotonic() - t0
             return report
 
-        staging, name = publish.new_staging(index_dir)
+        generation = target.begin(previous, len(to_read))
         try:
-            if previous is not None:
-                publish.seed_from(previous, staging)
-            store = Store(staging)
-            store.begin()
-            procs = settings.build_workers if len(to_read) >= PARALLEL_INDEX_MIN_FILES else 1
-            if procs > 1:
-                from indexer.analysis.segment import get_segmenter
-
-                get_segmenter()  # loaded once here, inherited by the sub-writers
-            writer = engine.EngineWriter(staging, create=previous is None, procs=procs)
-            try:
-                next_pid = int(store.get_meta("next_pid", "1"))
-                for doc_id in gone:
-                    writer.delete_document(doc_id)
-                    store.remove_document(doc_id)
-                    report.removed += 1
-                for doc_id, st in refresh:
-                    store.set_file_state(doc_id, st)
-                jobs = [(str(c.path), c.doc_id, c.meta, settings.max_file_bytes,
-                         settings.passage_target_chars, settings.passage_max_chars, settings.cache_dir)
-                        for c in to_read]
-                bar = _progress(len(jobs), quiet)
-                for doc_id, doc, error, stats in _run_jobs(jobs, settings.build_workers):
-                    c = by_id[doc_id]
-                    existed = doc_id in old_states
-                    if doc is None:
-                        kept = "; the previously indexed version is kept" if existed else ""
-                        report.failed.append({"path": doc_id, "error": error + kept})
-                    else:
-                        if existed:
-                            writer.delete_document(doc_id)
-                            store.remove_document(doc_id)
-                        pids = store.add_document(doc, c.size, next_pid)
-                        next_pid += len(pids)
-                        for pid, p in zip(pids, doc.passages):
-                            writer.add_passage(pid, doc_id, p.text, doc.title if p.n == 0 else None)
-                        store.set_file_state(doc_id, FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash))
-                        report.bytes_read += c.size
-                        report.pages += stats["pages"]
-                        for route in PDF_ROUTES:
-                            report.pdf_pages[route] += stats.get(route, 0)
-                        report.passages += len(doc.passages)
-                        report.updated += existed
-                        report.added += not existed
-                        for w in doc.warnings:
-                            report.warnings.append({"path": doc_id, "error": w})
-                    if bar is not None:
-                        bar.update(1)
+            for doc_id in gone:
+                generation.delete(doc_id)
+                report.removed += 1
+            for doc_id, st in refresh:
+                generation.keep(doc_id, st)
+            jobs = [(str(c.path), c.doc_id, c.meta, settings.max_file_bytes,
+                     settings.passage_target_chars, settings.passage_max_chars, settings.cache_dir)
+                    for c in to_read]
+            bar = _progress(len(jobs), quiet)
+            for doc_id, doc, error, stats in _run_jobs(jobs, settings.build_workers):
+                c = by_id[doc_id]
+                existed = doc_id in old_states
+                if doc is None:
+                    kept = "; the previously indexed version is kept" if existed else ""
+                    report.failed.append({"path": doc_id, "error": error + kept})
+                else:
+                    if existed:
+                        generation.delete(doc_id)
+                    generation.add(doc, FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash))
+                    _count(report, c, doc, stats, existed)
                 if bar is not None:
-                    bar.close()
-                store.set_meta("next_pid", next_pid)
-                store.set_meta("fingerprint", fp)
-                store.set_meta("built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-                store.set_meta("corpus", str(corpus))
-                writer.commit()
-                store.commit()
-                store.close()
-            except BaseException:
-                writer.cancel()
-                store.close()
-                raise
-            publish.publish(index_dir, staging, name)
-            report.generation = name
+                    bar.update(1)
+            if bar is not None:
+                bar.close()
+            report.generation = generation.publish({
+                "fingerprint": analysis_fingerprint(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "corpus": str(corpus)})
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            generation.abandon()
             raise
-        publish.collect_garbage(index_dir)
     report.failed.sort(key=lambda f: f["path"])
     report.seconds = time.monotonic() - t0
     return report
+
+
+def _target(settings: Settings):
+    """The configured backend's index, checked to be writable."""
+    if settings.search_backend == "local":
+        index_dir = settings.index_dir
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise BuildError(f"index folder not writable: {index_dir}: {e.strerror}") from None
+        if not os.access(index_dir, os.W_OK):
+            raise BuildError(f"index folder not writable: {index_dir}")
+    try:
+        return backends.target(settings)
+    except IndexUnavailable as e:
+        raise BuildError(str(e)) from None
+
+
+def _previous(target, log) -> PreviousGeneration | None:
+    """The published generation to build on, or None when everything must be read again."""
+    try:
+        previous = target.previous()
+    except Exception as e:
+        log(f"previous index unreadable ({type(e).__name__}): rebuilding everything")
+        return None
+    if previous is not None and previous.fingerprint != analysis_fingerprint():
+        log("analysis changed since the last build: rebuilding everything")
+        return None
+    return previous
+
+
+def _count(report: BuildReport, c: "_Candidate", doc: Document, stats: dict, existed: bool) -> None:
+    """Add a document read to the report's figures."""
+    report.bytes_read += c.size
+    report.pages += stats["pages"]
+    for route in PDF_ROUTES:
+        report.pdf_pages[route] += stats.get(route, 0)
+    report.passages += len(doc.passages)
+    report.updated += existed
+    report.added += not existed
+    for w in doc.warnings:
+        report.warnings.append({"path": doc.doc_id, "error": w})
 
 
 def _run_jobs(jobs: list[tuple], workers: int):

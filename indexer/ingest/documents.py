@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from indexer.analysis.taxonomy import load_taxonomy
 from indexer.analysis.textnorm import is_han
@@ -45,10 +45,6 @@ class Document:
     catalog: dict = field(default_factory=dict)  # archivist-supplied metadata, shown as such
     extracted: dict = field(default_factory=dict)  # what extraction found (title, date, source_url)
     warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        """Plain data (for storage and JSON)."""
-        return asdict(self)
 
 
 def detect_lang(text: str) -> str:

@@ -1,12 +1,13 @@
-"""Marking query matches in passage text: HTML-escaped text with only <mark> tags added."""
+"""Finding what to mark in passage text, and cutting the window shown around it (as data, not HTML)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from markupsafe import escape
-
 from indexer.analysis.textnorm import fold, is_han
 from indexer.analysis.tokens import bigram_spans, word_tokens
+
+from .plan import QueryPlan
+from .results import Snippet
 
 
 @dataclass
@@ -19,15 +20,15 @@ class Highlighter:
     bigrams: set[str] = field(default_factory=set)
 
     @classmethod
-    def for_query(cls, parsed) -> "Highlighter":
-        """From a parsed query: a multi-word alternative (Shanghai Cooperation Organisation) is marked
+    def for_plan(cls, plan: QueryPlan) -> "Highlighter":
+        """From a query plan: a multi-word alternative (Shanghai Cooperation Organisation) is marked
         only where its words stand together, never word by word."""
         h = cls()
-        for words, group_bigrams in parsed.groups:
-            if group_bigrams:
-                h.bigrams.update(group_bigrams)
-                h.strings.append(group_bigrams[0] + "".join(b[-1] for b in group_bigrams[1:]))
-        for c in parsed.positive:
+        for g in plan.groups:
+            if g.bigrams:
+                h.bigrams.update(g.bigrams)
+                h.strings.append(g.bigrams[0] + "".join(b[-1] for b in g.bigrams[1:]))
+        for c in plan.positive:
             if c.prefix:
                 h.strings.append(fold(c.raw.rstrip("*? ")).lower())
                 continue
@@ -86,26 +87,26 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """`text[start:end]` escaped, with the spans inside it wrapped in <mark>."""
+def marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> tuple[tuple[str, bool], ...]:
+    """`text[start:end]` as plain and marked parts, the spans inside it marked."""
     end = len(text) if end is None else end
-    parts: list[str] = []
+    parts: list[tuple[str, bool]] = []
     pos = start
     for s, e in spans:
         s, e = max(s, start), min(e, end)
         if s >= e:
             continue
-        parts.append(str(escape(text[pos:s])))
-        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        parts.append((text[pos:s], False))
+        parts.append((text[s:e], True))
         pos = e
-    parts.append(str(escape(text[pos:end])))
-    return "".join(parts)
+    parts.append((text[pos:end], False))
+    return tuple(parts)
 
 
-def snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> str:
-    """A window of about `width` characters around the densest group of matches, as HTML."""
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> Snippet:
+    """A window of about `width` characters around the densest group of matches."""
     if len(text) <= width:
-        return render(text, spans)
+        return Snippet(marked(text, spans))
     start = 0
     if spans:
         # the window with the most distinct marked text, long matches counting more than their
@@ -120,8 +121,7 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 240) -> str:
         start = max(0, min(best - width // 4, len(text) - width))
     start = _word_start(text, start)
     end = _word_end(text, min(len(text), start + width))
-    html = render(text, spans, start, end)
-    return ("…" if start > 0 else "") + html + ("…" if end < len(text) else "")
+    return Snippet(marked(text, spans, start, end), start > 0, end < len(text))
 
 
 def _word_start(text: str, i: int) -> int:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from indexer.ingest.dates import YEAR_MAX, YEAR_MIN
 
+from .facets import Filters
+
 SORTS = ("relevance", "date")
 LANGS = ("zh", "en")
 DEFAULT_PER_PAGE = 10
@@ -33,10 +35,11 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     expand: bool = True
 
-    def filters(self) -> dict:
-        """The facet selections, for echoing back."""
-        return {"year": self.years, "year_from": self.year_from, "year_to": self.year_to,
-                "partner": self.partners, "topic": self.topics, "lang": self.lang}
+    @property
+    def filters(self) -> Filters:
+        """The facet selections."""
+        return Filters(tuple(self.years), self.year_from, self.year_to, tuple(self.partners), tuple(self.topics),
+                       self.lang)
 
 
 def _int(name: str, value: str, lo: int, hi: int) -> int:
@@ -65,6 +68,11 @@ def _ids(name: str, values: list[str]) -> list[str]:
     return out
 
 
+def parse_expand(value: str | None) -> bool:
+    """Whether to search names in the other language too (`expand=0` turns it off)."""
+    return (value or "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def parse_request(get, getlist, max_query_chars: int = 500, max_page: int = 100, max_per_page: int = 100) -> SearchRequest:
     """A SearchRequest from `get(name)` / `getlist(name)` accessors (Flask's request.args, argparse)."""
     q = (get("q") or "").strip()
@@ -86,7 +94,7 @@ def parse_request(get, getlist, max_query_chars: int = 500, max_page: int = 100,
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}")
     page = _int("page", get("page"), 1, max_page) if (get("page") or "").strip() else 1
     per_page = _int("per_page", get("per_page"), 1, max_per_page) if (get("per_page") or "").strip() else DEFAULT_PER_PAGE
-    expand = (get("expand") or "1").strip().lower() not in ("0", "false", "no", "off")
+    expand = parse_expand(get("expand"))
     return SearchRequest(
         q=q, years=sorted(set(years)), year_from=year_from, year_to=year_to,
         partners=_ids("partner", getlist("partner")), topics=_ids("topic", getlist("topic")),

@@ -1,14 +1,6 @@
 """Analysis: the same terms at index and query time, positions that make phrases work."""
-import pytest
-from whoosh.formats import Positions
-
 from indexer.analysis.textnorm import fold
-from indexer.analysis.tokens import (
-    TokenPositions,
-    bigram_tokens,
-    english_term,
-    word_tokens,
-)
+from indexer.analysis.tokens import bigram_tokens, english_term, word_tokens
 
 
 def terms(text, mode="index"):
@@ -55,15 +47,3 @@ def test_bigrams_cover_han_runs_only():
     assert [b[0] for b in bigram_tokens("关")] == ["关"]
     positions = [b[1] for b in bigram_tokens("中国海关，合作")]
     assert positions[3] > positions[2] + 1  # a gap across punctuation
-
-
-@pytest.mark.parametrize("positions", [[], [0], [3, 5, 9], list(range(0, 600, 7)), [2, 70_000, 70_001]])
-def test_stored_positions_decode_to_what_was_indexed(positions):
-    fmt = TokenPositions()
-    value = fmt.encode(positions)
-    assert fmt.decode_positions(value) == positions
-    assert fmt.decode_frequency(value) == len(positions)
-
-
-def test_positions_written_by_whooshs_own_format_still_decode():
-    assert TokenPositions().decode_positions(Positions().encode([2, 4, 8, 300])) == [2, 4, 8, 300]

@@ -9,7 +9,7 @@ from indexer.config import PROJECT_ROOT, Settings
 from indexer.index.build import build
 from indexer.index.local import publish
 from indexer.search.request import SearchRequest
-from indexer.search.service import IndexHandle
+from tests.conftest import open_index
 
 
 def run_build(corpus, index, **kw):
@@ -17,7 +17,7 @@ def run_build(corpus, index, **kw):
 
 
 def total(index, q="", **kw):
-    return IndexHandle(Path(index)).get().search(SearchRequest(q=q, **kw))["total"]
+    return open_index(Path(index)).search(SearchRequest(q=q, **kw)).total
 
 
 def test_incremental_build_adds_updates_removes(corpus_copy, tmp_path):
@@ -37,8 +37,8 @@ def test_incremental_build_adds_updates_removes(corpus_copy, tmp_path):
     assert total(index, "吐尔尕特") == 1
     assert total(index, "乌兰巴托") == 0
     # of the three Kazakhstan records, two changed or went away: the gazetteer remains
-    kaz = IndexHandle(Path(index)).get().search(SearchRequest(q="", partners=["KAZ"]))
-    assert [h["doc_id"] for h in kaz["hits"]] == ["customs-gazetteer-international-cooperation-ocr.txt"]
+    kaz = open_index(Path(index)).search(SearchRequest(q="", partners=["KAZ"]))
+    assert [h.doc.doc_id for h in kaz.hits] == ["customs-gazetteer-international-cooperation-ocr.txt"]
 
 
 def test_touched_but_identical_file_is_not_reread(corpus_copy, tmp_path):
@@ -79,12 +79,12 @@ def test_failed_build_leaves_the_published_index(corpus_copy, tmp_path, monkeypa
     run_build(corpus_copy, index)
     before = publish.current_generation(index)
     (corpus_copy / "extra.txt").write_text("新增文件。", encoding="utf-8")
-    import indexer.index.local.engine as engine
+    from indexer.index.local.writer import EngineWriter
 
     def boom(self, optimize=False):
         raise OSError("disk full")
 
-    monkeypatch.setattr(engine.EngineWriter, "commit", boom)
+    monkeypatch.setattr(EngineWriter, "commit", boom)
     try:
         run_build(corpus_copy, index)
     except OSError:

@@ -2,7 +2,7 @@
 
 from indexer.config import Settings
 from indexer.index.build import build
-from indexer.search.service import IndexHandle
+from tests.conftest import open_index
 
 
 def test_catalog_and_sidecar_override_title_and_date_and_add_tags(corpus_copy, tmp_path):
@@ -17,17 +17,17 @@ def test_catalog_and_sidecar_override_title_and_date_and_add_tags(corpus_copy, t
     report = build(Settings.from_env(corpus_copy, index), log=lambda *_: None, quiet=True)
     assert report.added == 5  # neither metadata file is taken for a document
     assert any("nonsense" in w["error"] for w in report.warnings)
-    ix = IndexHandle(index).get()
-    gaz = ix.document("customs-gazetteer-international-cooperation-ocr.txt")
-    assert gaz["title"] == "海关志·国际合作（扫描）" and gaz["date"] == "2008"
-    assert "KAZ" in gaz["partners"] and gaz["catalog"]["notes"] == "OCR of a yearbook"
-    brief = ix.document("china-asean-customs-cooperation-briefing.txt")
-    assert brief["title"] == "China-ASEAN customs cooperation (briefing)" and brief["date"] == "2008-11"
-    assert brief["extracted"]["title"] == "Briefing on China-ASEAN Customs Cooperation"
+    ix = open_index(index)
+    gaz = ix.document("customs-gazetteer-international-cooperation-ocr.txt").doc
+    assert gaz.title == "海关志·国际合作（扫描）" and gaz.date == "2008"
+    assert "KAZ" in gaz.partners and gaz.catalog["notes"] == "OCR of a yearbook"
+    brief = ix.document("china-asean-customs-cooperation-briefing.txt").doc
+    assert brief.title == "China-ASEAN customs cooperation (briefing)" and brief.date == "2008-11"
+    assert brief.extracted["title"] == "Briefing on China-ASEAN Customs Cooperation"
 
     # changing only the catalogue re-indexes that document
     (corpus_copy / "catalog.csv").write_text("path,title\ncustoms-gazetteer-international-cooperation-ocr.txt,新标题\n",
                                              encoding="utf-8")
     r2 = build(Settings.from_env(corpus_copy, index), log=lambda *_: None, quiet=True)
     assert r2.updated == 1
-    assert IndexHandle(index).get().document("customs-gazetteer-international-cooperation-ocr.txt")["title"] == "新标题"
+    assert open_index(index).document("customs-gazetteer-international-cooperation-ocr.txt").doc.title == "新标题"

@@ -51,6 +51,13 @@ def load_judgments(path: Path) -> list[Judged]:
                    q.get("passage")) for q in spec["queries"]]
 
 
+def _compact(text: str) -> str:
+    """Text as compared with an anchor: whitespace and ellipses removed."""
+    import re
+
+    return re.sub(r"\s+|…", "", text)
+
+
 def _plain(html_text: str) -> str:
     """Excerpt HTML as comparable text: tags, entities, ellipses and whitespace removed."""
     import html
@@ -91,18 +98,20 @@ class OurSystem:
 
     def __init__(self, corpus: Path, workdir: Path):
         from indexer.index.build import build
-        from indexer.search.service import IndexHandle
+        from indexer.search.handle import IndexHandle
 
         settings = Settings.from_env(corpus, workdir / "index")
         self.report = build(settings, log=lambda *_: None, quiet=True)
-        self.index = IndexHandle(settings.index_dir).get()
+        self.index = IndexHandle(settings).get()
 
     def documents(self) -> list[dict]:
         """Every indexed document with its text and tags (to build the baseline from)."""
+        from dataclasses import asdict
+
         out = []
-        for d in self.index.docs:
-            full = self.index.document(d["doc_id"])
-            out.append({**d, "text": "\n".join(p["text"] for p in full["passages"])})
+        for d in self.index.backend.documents():
+            full = self.index.document(d.doc_id)
+            out.append({**asdict(d), "text": "\n".join(p.text for p in full.passages)})
         return out
 
     def results(self, j: Judged, k: int = 20) -> tuple[list[str], list[str]]:
@@ -113,8 +122,8 @@ class OurSystem:
         lists = {a: [str(x) for x in b] for a, b in j.params.items() if isinstance(b, list)}
         req = parse_request(lambda n: None if params.get(n) is None else str(params[n]),
                             lambda n: lists.get(n, []))
-        hits = self.index.search(req)["hits"]
-        return [h["doc_id"] for h in hits], [_plain(e["html"]) for h in hits for e in h["excerpts"]]
+        hits = self.index.search(req).hits
+        return [h.doc.doc_id for h in hits], [_compact(e.snippet.plain()) for h in hits for e in h.excerpts]
 
 
 # -- the naive baseline ----------------------------------------------------------------------

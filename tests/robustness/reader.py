@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 from indexer.search.request import SearchRequest
-from indexer.search.service import IndexHandle
+from indexer.config import Settings
+from indexer.search.handle import IndexHandle
+from web.api_json import search_json
 
 ASKS = [{"q": q, "per_page": 30} for q in ("", "alphamarker", "betamarker")]
 
@@ -28,14 +30,14 @@ def summary(result: dict) -> dict:
 
 def main(index: str, stop: str, out: str) -> int:
     """Search in a loop until the stop file appears."""
-    handle = IndexHandle(Path(index))
+    handle = IndexHandle(Settings.from_env(None, Path(index)))
     n = 0
     with open(out, "w", encoding="utf-8") as f:
         while not Path(stop).exists():
             ask = ASKS[n % len(ASKS)]
             n += 1
             try:
-                line = {"ask": ask["q"], **summary(handle.get().search(SearchRequest(**ask)))}
+                line = {"ask": ask["q"], **summary(search_json(handle.get().search(SearchRequest(**ask)), None))}
             except Exception as e:  # the test fails on any of these
                 line = {"ask": ask["q"], "error": f"{type(e).__name__}: {e}"}
             f.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 from indexer.index.local import publish
+from indexer.index.local.backend import LocalBackend
 from indexer.search.request import SearchRequest
-from indexer.search.service import SearchIndex
+from indexer.search.service import SearchService
 
 SEARCHES = [  # cheap ones: a snapshot is taken twice per crash trial
     {}, {"q": "alphamarker"}, {"q": "betamarker", "sort": "date"}, {"q": '"single window"'}, {"q": "知识产权"},
@@ -21,27 +22,28 @@ SEARCHES = [  # cheap ones: a snapshot is taken twice per crash trial
 ]
 
 
-def _all_hits(ix: SearchIndex, params: dict) -> tuple[int, list[str], dict]:
+def _all_hits(ix: SearchService, params: dict) -> tuple[int, list[str], dict]:
     ids: list[str] = []
     page = 1
     while True:
         r = ix.search(SearchRequest(**params, per_page=100, page=page))
-        ids += [h["doc_id"] for h in r["hits"]]
+        ids += [h.doc.doc_id for h in r.hits]
         if page == 1:
-            facets = {name: {it["value"]: it["count"] for it in items} for name, items in r["facets"].items()}
-        if page * 100 >= r["total"]:
-            return r["total"], sorted(ids), facets
+            facets = {name: {it.value: it.count for it in items} for name, items in r.facets.items()}
+        if page * 100 >= r.total:
+            return r.total, sorted(ids), facets
         page += 1
 
 
 def of_folder(folder: Path) -> dict:
     """The snapshot of one generation folder."""
-    ix = SearchIndex(folder)
+    backend = LocalBackend(folder)
+    ix = SearchService(backend)
     try:
-        out: dict = {"documents": ix.n_docs, "engine_passages": ix.engine.doc_count()}
-        out["store_passages"] = ix.store.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+        out: dict = {"documents": len(backend.documents()), "engine_passages": backend.doc_count()}
+        out["store_passages"] = backend.store.db.execute("SELECT count(*) FROM passages").fetchone()[0]
         h = hashlib.sha256()
-        rows = ix.store.db.execute(
+        rows = backend.store.db.execute(
             "SELECT d.doc_id, d.title, d.date, d.lang, d.partners, d.topics, d.years, p.n, p.page, p.text, p.years,"
             " p.partners, p.topics FROM docs d JOIN passages p ON p.doc_ord = d.ord ORDER BY d.doc_id, p.n")
         for row in rows:

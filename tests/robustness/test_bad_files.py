@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from indexer.search.request import SearchRequest
-from indexer.search.service import IndexHandle
+from tests.conftest import open_index
 
 from . import figures, procs
 from .files import docx_bytes, owner_only_encryption, pdf_bytes, write
@@ -113,9 +113,9 @@ def _bad_files(root: Path, outside: Path, unreadable: bool) -> dict[str, str]:
 
 
 def _search_ids(index: Path, q: str) -> set[str]:
-    ix = IndexHandle(index).get()
+    ix = open_index(index)
     try:
-        return {h["doc_id"] for h in ix.search(SearchRequest(q=q, per_page=100, expand=False))["hits"]}
+        return {h.doc.doc_id for h in ix.search(SearchRequest(q=q, per_page=100, expand=False)).hits}
     finally:
         ix.close()
 
@@ -160,9 +160,9 @@ def test_every_bad_file_gets_its_reason_and_every_good_file_is_indexed(tmp_path,
 
     for rel, word in good.items():
         assert _search_ids(index, word) == {rel}, f"{rel} is not found by {word!r}"
-    ix = IndexHandle(index).get()
+    ix = open_index(index)
     try:
-        texts = {d["doc_id"]: " ".join(p["text"] for p in ix.document(d["doc_id"])["passages"]) for d in ix.docs}
+        texts = {d.doc_id: " ".join(p.text for p in ix.document(d.doc_id).passages) for d in ix.backend.documents()}
     finally:
         ix.close()
     assert "二连浩特举行口岸合作会谈" in texts["gbk-minutes.txt"]  # decoded, not mojibake

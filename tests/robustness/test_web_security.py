@@ -89,7 +89,7 @@ def hostile(tmp_path_factory):
     app = create_app(settings)
     app.config["TESTING"] = False  # the real error handlers
     return {"app": app, "client": app.test_client(), "corpus": corpus, "outside": outside,
-            "doc_ids": sorted(d["doc_id"] for d in app.extensions["index"].get().docs)}
+            "doc_ids": sorted(d.doc_id for d in app.extensions["index"].get().backend.documents())}
 
 
 def _pages(h) -> list[str]:

@@ -1,9 +1,26 @@
-"""The knowledge base: a partner's or topic's story in the archive, year by year (indexer/knowledge.py)."""
+"""The knowledge base: a partner's or topic's story in the archive, year by year (indexer/search/knowledge.py),
+as the JSON API serves it (web/api_json.py)."""
 import re
 
 import pytest
 
-from indexer.search.knowledge import _attributed_years, _snippet, get_knowledge
+from indexer.search.chronicle import around, attributed_years
+from indexer.search.knowledge import get_knowledge
+from web.api_json import browse_json, entity_json, snippet_html
+
+
+class Served:
+    """The knowledge base as /api/partner, /api/topic and /api/browse answer."""
+
+    def __init__(self, know):
+        self.know = know
+
+    def entity(self, kind, ident, lang):
+        e = self.know.entity(kind, ident)
+        return None if e is None else entity_json(e, lang)
+
+    def overview(self, lang):
+        return browse_json(self.know, lang)
 
 CAREC_DOC = "carec-ccc4-statement-2005.txt"
 GAZETTEER = "customs-gazetteer-international-cooperation-ocr.txt"
@@ -11,7 +28,7 @@ GAZETTEER = "customs-gazetteer-international-cooperation-ocr.txt"
 
 @pytest.fixture(scope="module")
 def know(sample_index):
-    return get_knowledge(sample_index)
+    return Served(get_knowledge(sample_index))
 
 
 def _years(entity):
@@ -19,7 +36,7 @@ def _years(entity):
 
 
 def test_built_once_per_generation(sample_index, know):
-    assert get_knowledge(sample_index) is know
+    assert get_knowledge(sample_index) is know.know
 
 
 def test_carec_partners_cluster_around_2004_to_2006(know):
@@ -73,12 +90,12 @@ def test_an_event_is_a_dated_excerpt_naming_the_partner_near_its_year(know):
 def test_multi_year_passage_counts_only_for_the_year_written_by_the_mention():
     text = "1994年10月，其他会议。 2004年11月22日至23日，世界海关组织和中国海关联合举办知识产权论坛。"
     at = text.index("知识产权")
-    assert _attributed_years(text, [(at, at + 4)], (1994, 2004)) == (2004,)
+    assert attributed_years(text, [(at, at + 4)], (1994, 2004)) == (2004,)
     # a range counts as all its years
     span = "2004—2006 年，中国与世界海关组织合作。2010年，其他。"
-    assert _attributed_years(span, [(span.index("世界"), span.index("世界") + 6)], (2004, 2005, 2006, 2010)) == (2004, 2005, 2006)
+    assert attributed_years(span, [(span.index("世界"), span.index("世界") + 6)], (2004, 2005, 2006, 2010)) == (2004, 2005, 2006)
     # no mention found (a tag from the catalogue): every year stays
-    assert _attributed_years(text, [], (1994, 2004)) == (1994, 2004)
+    assert attributed_years(text, [], (1994, 2004)) == (1994, 2004)
 
 
 def test_ipr_forum_of_2004_is_told_in_2004(know):
@@ -107,8 +124,8 @@ def test_documents_agree_with_the_search_facet(know, sample_index):
     for ident in ("KAZ", "WCO", "ASEAN"):
         e = know.entity("partner", ident, "en")
         result = sample_index.search(SearchRequest(partners=[ident], per_page=100))
-        assert {d["doc_id"] for d in e["documents"]} == {h["doc_id"] for h in result["hits"]}
-        assert e["counts"]["documents"] == result["total"]
+        assert {d["doc_id"] for d in e["documents"]} == {h.doc.doc_id for h in result.hits}
+        assert e["counts"]["documents"] == result.total
         assert [d["passages"] for d in e["documents"]] == sorted((d["passages"] for d in e["documents"]), reverse=True)
 
 
@@ -120,8 +137,9 @@ def test_overview_lists_every_tag_with_counts(know, sample_index):
     assert "KAZ" in {e["id"] for e in o["countries"]}
     topics = {e["id"]: e for e in o["topics"]}
     assert "ipr" in topics and topics["ipr"]["url"] == "/topic/ipr"
-    facet = dict(zip(sample_index.facets["partner"].values,
-                     sample_index.facets["partner"].counts(__import__("numpy").ones(sample_index.n_docs, bool))))
+    from indexer.search.request import SearchRequest
+
+    facet = {v.value: v.count for v in sample_index.search(SearchRequest()).facets["partner"]}
     for e in o["organisations"] + o["countries"]:
         assert e["documents"] == facet[e["id"]], e["id"]
     docs = [e["documents"] for e in o["countries"]]
@@ -139,6 +157,6 @@ def test_unknown_ids_are_none_and_known_but_absent_ids_are_empty(know):
 def test_snippet_escapes_text_and_marks_only_the_spans():
     text = "<b>x</b> " * 30 + "WCO met in 2005 & agreed"
     at = text.index("WCO")
-    html = _snippet(text, [(at, at + 3)], at, 60)
+    html = snippet_html(around(text, [(at, at + 3)], at, 60))
     assert "<mark>WCO</mark>" in html and "&lt;b&gt;" in html and "&amp;" in html
     assert "<b>" not in html and html.startswith("…")

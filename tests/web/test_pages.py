@@ -401,9 +401,10 @@ def test_topic_page_lists_partners_first(client):
 
 def test_entity_json_twins(client, sample_index):
     from indexer.search.knowledge import get_knowledge
+    from web.api_json import entity_json
 
     data = client.get("/api/partner/KAZ").get_json()
-    assert data == json.loads(json.dumps(get_knowledge(sample_index).entity("partner", "KAZ", None)))
+    assert data == json.loads(json.dumps(entity_json(get_knowledge(sample_index).entity("partner", "KAZ"), None)))
     assert data["label"] == "哈萨克斯坦 Kazakhstan"
     topic = client.get("/api/topic/ipr?ui=en").get_json()
     assert topic["kind"] == "topic" and topic["label"] == "IPR protection"

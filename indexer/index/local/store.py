@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.ingest.documents import Document
+
+from ..records import FileState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -35,16 +36,6 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_ord, n);
 """
-
-
-@dataclass
-class FileState:
-    """What the last build saw of a file."""
-
-    size: int
-    mtime_ns: int
-    sha256: str
-    meta_hash: str
 
 
 def _j(value) -> str:
@@ -132,10 +123,6 @@ class Store:
         """All documents in insertion order."""
         return self.db.execute("SELECT * FROM docs ORDER BY ord").fetchall()
 
-    def document(self, doc_id: str) -> sqlite3.Row | None:
-        """One document row by id."""
-        return self.db.execute("SELECT * FROM docs WHERE doc_id=?", (doc_id,)).fetchone()
-
     def passages_of(self, doc_ord: int) -> list[sqlite3.Row]:
         """A document's passages in order."""
         return self.db.execute("SELECT * FROM passages WHERE doc_ord=? ORDER BY n", (doc_ord,)).fetchall()
@@ -148,10 +135,6 @@ class Store:
             q = f"SELECT * FROM passages WHERE pid IN ({','.join('?' * len(chunk))})"
             out.update((r["pid"], r) for r in self.db.execute(q, chunk))
         return out
-
-    def passage_tags(self):
-        """(pid, doc_ord, years, partners, topics, lang) of every passage, for the in-memory facet tables."""
-        return self.db.execute("SELECT pid, doc_ord, n, page, years, partners, topics, lang FROM passages ORDER BY pid")
 
 
 def loads(value: str | None, default=None):

@@ -15,7 +15,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.config import OCR_DPI, OCR_LANGS, OCR_TIMEOUT_S
+from indexer.config import OCR_DPI, OCR_LANGS, OCR_TIMEOUT_S, TESSERACT
 from indexer.ingest.passages import join_lines
 
 NOT_INSTALLED = "OCR not installed"
@@ -27,7 +27,7 @@ _SPACE_IN_CJK = re.compile(rf"(?<={_HAN}) +(?={_HAN})")
 @lru_cache(maxsize=1)
 def _tesseract() -> tuple[str | None, str, str]:
     """(binary, languages to use, version), binary None when tesseract or its languages are missing."""
-    exe = shutil.which(os.environ.get("TESSERACT", "tesseract"))
+    exe = shutil.which(TESSERACT)
     if not exe:
         return None, "", ""
     try:

@@ -1,4 +1,4 @@
-"""One SearchIndex serves many threads (waitress runs 8): prefix expansion, respelling and ranking
+"""One opened index serves many threads (waitress runs 8): prefix expansion, respelling and ranking
 all read the same engine files, which must never be read concurrently."""
 import random
 import threading
@@ -17,10 +17,7 @@ def test_concurrent_searches_in_one_process_never_fail(sample_index):
             req = SearchRequest(q=rng.choice(QUERIES), partners=["KAZ"] if rng.random() < 0.4 else [],
                                 sort=rng.choice(["relevance", "date"]))
             if rng.random() < 0.3:  # force fresh reads of the engine files
-                sample_index._cache.clear()
-                with sample_index._lock:
-                    sample_index.postings._cache.clear()
-                    sample_index.postings._cache_bytes = 0
+                sample_index.backend.clear_caches()
             try:
                 sample_index.search(req)
             except Exception as e:  # the assertion below reports it

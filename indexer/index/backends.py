@@ -1,0 +1,32 @@
+"""The configured backend: where searches read from and where builds write to (SEARCH_BACKEND)."""
+from __future__ import annotations
+
+from indexer.config import Settings
+
+from .backend import IndexTarget, IndexUnavailable
+
+BACKENDS = ("local", "typesense")
+
+
+def _check(settings: Settings) -> str:
+    if settings.search_backend not in BACKENDS:
+        raise IndexUnavailable(f"unknown SEARCH_BACKEND {settings.search_backend!r}: use one of {', '.join(BACKENDS)}")
+    return settings.search_backend
+
+
+def generations(settings: Settings):
+    """The generations a reader can open (`current()` names the published one, `open(name)` opens it)."""
+    if _check(settings) == "local":
+        from .local.generations import LocalGenerations
+
+        return LocalGenerations(settings.index_dir)
+    raise IndexUnavailable("the typesense backend is not available yet")
+
+
+def target(settings: Settings) -> IndexTarget:
+    """Where a build writes."""
+    if _check(settings) == "local":
+        from .local.target import LocalTarget
+
+        return LocalTarget(settings.index_dir, settings.build_workers)
+    raise IndexUnavailable("the typesense backend is not available yet")

@@ -1,0 +1,51 @@
+"""Did you mean: a respelling of a query from the index's own vocabulary, offered only if it finds more."""
+from __future__ import annotations
+
+import re
+
+from indexer.analysis.textnorm import fold, is_han
+
+from .facets import Filters
+from .plan import QueryPlan, plan_query
+from .results import Suggestion
+
+FEW_HITS = 3  # below this many documents, a respelled query is tried
+SUGGEST_MAX_CLAUSES = 6
+SUGGEST_MAX_WORDS = 3
+SUGGEST_MAX_LEN = 16
+
+
+def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, expand: bool, total: int) -> Suggestion | None:
+    """A respelled query when it finds more documents than `total` under the same filters."""
+    if len(plan.positive) > SUGGEST_MAX_CLAUSES:
+        return None  # a pasted paragraph, not a misspelt query
+    replacements: dict[str, str] = {}
+    tried = 0
+    for c in plan.positive:
+        if c.prefix or c.phrase:
+            continue
+        raw = fold(c.raw).lower()
+        han = any(is_han(ch) for ch in raw)
+        if han:
+            candidates = [raw] if 3 <= len(raw) <= SUGGEST_MAX_LEN and not backend.term_frequency(raw) else []
+            max_distance, prefix = 1, 0
+        else:
+            candidates = [w for w in c.words if 4 <= len(w) <= SUGGEST_MAX_LEN and not backend.term_frequency(w)]
+            max_distance, prefix = 2, 1
+        for word in candidates:
+            tried += 1
+            if tried > SUGGEST_MAX_WORDS:  # each look-up walks the term dictionary
+                break
+            found = backend.similar_terms(word, max_distance, prefix)
+            if found:
+                replacements[c.raw if han else word] = found[0]
+    if not replacements:
+        return None
+    text = query
+    for old, new in replacements.items():
+        text = re.sub(re.escape(old), new, text, flags=re.I) if old.lower() in text.lower() else text
+    if text == query:
+        words = [replacements.get(w, w) for c in plan.positive for w in ([c.raw] if c.raw in replacements else c.words)]
+        text = " ".join(words)
+    n = backend.match(plan_query(text, expand), filters).total
+    return Suggestion(text, n) if n > total else None
