@@ -55,8 +55,8 @@ class SearchBackend(Protocol):
         """Matching documents per value of each facet, counted with that facet's own selection left out."""
 
     def rank(self, match: Match, plan: QueryPlan, count: int, per_document: int) -> list[RankedDocument]:
-        """Up to `count` matching documents by their best passages (up to `per_document` each); passages
-        that themselves meet the match's filters count for more.
+        """Up to `count` matching documents by their best passages (the best `per_document` of all their
+        passages); passages that themselves meet the match's filters count for more.
 
         Documents that match only through clauses spread over several passages may be missing:
         the service places them after, newest first."""
@@ -64,8 +64,9 @@ class SearchBackend(Protocol):
     def by_date(self, match: Match, start: int, count: int) -> list[str]:
         """Matching document ids, newest first (undated last), from `start`."""
 
-    def best_passages(self, plan: QueryPlan, doc_ids: list[str], per_document: int) -> dict[str, list[tuple[int, float]]]:
-        """Each document's best passages for the plan, scored as `rank` scores them."""
+    def best_passages(self, match: Match, plan: QueryPlan, doc_ids: list[str],
+                      per_document: int) -> dict[str, list[tuple[int, float]]]:
+        """Each document's best passages for the plan, exactly those `rank` gives it (date order shows them)."""
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         """One document's metadata."""

@@ -49,7 +49,7 @@ class SearchService:
         start = (req.page - 1) * req.per_page
         if plan.empty or req.sort == "date":
             page = be.by_date(match, start, req.per_page)
-            best = be.best_passages(plan, page, EXCERPTS_PER_HIT) if not plan.empty else {}
+            best = be.best_passages(match, plan, page, EXCERPTS_PER_HIT) if not plan.empty else {}
         else:
             page, best = self._by_relevance(match, plan, start, req.per_page)
         suggestion = None

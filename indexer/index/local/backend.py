@@ -98,10 +98,11 @@ class LocalBackend:
         rows = self.catalog.by_date(match.rows)[start : start + count]
         return [self.catalog.docs[d].doc_id for d in rows]
 
-    def best_passages(self, plan: QueryPlan, doc_ids: list[str], per_document: int) -> dict[str, list[tuple[int, float]]]:
-        """Each document's best passages for the plan."""
+    def best_passages(self, match: LocalMatch, plan: QueryPlan, doc_ids: list[str],
+                      per_document: int) -> dict[str, list[tuple[int, float]]]:
+        """Each document's best passages, as `rank` scores them."""
         rows = [self.catalog.row_of[d] for d in doc_ids]
-        best = self.ranking.best_passages(plan, rows, per_document)
+        best = self.ranking.best_passages(plan, rows, per_document, match.prefer)
         return {self.catalog.docs[d].doc_id: found for d, found in best.items()}
 
     # -- documents and passages -------------------------------------------------------------

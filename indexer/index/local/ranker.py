@@ -71,9 +71,12 @@ class Ranker:
         elif q is not wq.NullQuery:
             raise TypeError(f"unsupported query: {q!r}")
 
-    def _visit(self, docnums: np.ndarray) -> None:
+    def scores(self, docnums: np.ndarray) -> np.ndarray:
+        """The exact score of each of these passages (sorted docnums), their phrases verified."""
         score = self.base[docnums].copy()
         for q, cands, bonus in self.phrases:
+            if not len(cands) or not len(docnums):
+                continue
             i = np.searchsorted(cands, docnums)
             i[i >= len(cands)] = 0
             inside = cands[i] == docnums
@@ -81,7 +84,10 @@ class Ranker:
                 found = verify(self.p, q, docnums[inside])
                 if len(found):  # docnums are sorted
                     score[np.searchsorted(docnums, found)] += bonus[np.searchsorted(cands, found)]
-        for d, sc in zip(docnums.tolist(), score.tolist()):
+        return score
+
+    def _visit(self, docnums: np.ndarray) -> None:
+        for d, sc in zip(docnums.tolist(), self.scores(docnums).tolist()):
             if sc > 0:
                 self.exact[d] = sc
 

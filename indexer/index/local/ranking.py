@@ -67,35 +67,52 @@ class Ranking:
                 scored = sorted(((dn, sc * (FILTER_PASSAGE_BOOST if preferred[pids[dn]] else 1.0)) for dn, sc in scored),
                                 key=lambda x: (-x[1], pids[x[0]]))
             order: list[int] = []
-            best: dict[int, list[tuple[int, float]]] = {}
-            for docnum, score in scored:
+            seen: set[int] = set()
+            for docnum, _score in scored:
                 d = int(self.docnum_row[docnum])
-                if d < 0 or not mask[d]:
-                    continue
-                if d not in best:
-                    best[d] = []
+                if d >= 0 and mask[d] and d not in seen:
+                    seen.add(d)
                     order.append(d)
-                if len(best[d]) < per_document:
-                    best[d].append((int(pids[docnum]), score))
             if len(order) >= need or len(top) < limit:
                 break
             limit *= 4
-        return [(d, best[d]) for d in order[:need]]
+        rows = order[:need]
+        best = self._best_of_rows(ranker, rows, allowed, fuzzy, preferred, per_document)
+        return [(d, best[d]) for d in rows]
 
-    def best_passages(self, plan: QueryPlan, rows: list[int], per_document: int) -> dict[int, list[tuple[int, float]]]:
-        """The best passages of given documents by the plan's ranking query alone (one ranking for the
-        page, not one per document); ties go to the passage indexed first."""
-        best: dict[int, list[tuple[int, float]]] = {d: [] for d in rows}
+    def best_passages(self, plan: QueryPlan, rows: list[int], per_document: int,
+                      preferred: np.ndarray | None) -> dict[int, list[tuple[int, float]]]:
+        """The best passages of given documents, scored exactly as `top_documents` scores them
+        (one ranking for the page, not one per document)."""
         if not rows:
-            return best
+            return {}
         page = np.zeros(self.matcher.n_docs, dtype=bool)
         page[rows] = True
         allowed = self._allowed(page)
-        ranker = self._ranker(plan, allowed, np.arange(len(self.docnum_row)))
-        for docnum, score in ranker.top(int(allowed.sum())):
-            found = best[int(self.docnum_row[docnum])]
+        ranker = self._ranker(plan, allowed, self.pids)
+        return self._best_of_rows(ranker, rows, allowed, self._near_match_bonus(plan, allowed), preferred,
+                                  per_document)
+
+    def _best_of_rows(self, ranker: Ranker, rows: list[int], allowed: np.ndarray, bonus: dict[int, float],
+                      preferred: np.ndarray | None, per_document: int) -> dict[int, list[tuple[int, float]]]:
+        """Each document's best (pid, score)s among all its passages: so a document shows the same
+        excerpts whether it is listed by relevance or by date."""
+        page = np.zeros(self.matcher.n_docs, dtype=bool)
+        page[rows] = True
+        docnums = np.nonzero(self._allowed(page) & allowed)[0]
+        scores = ranker.scores(docnums)
+        for k, docnum in enumerate(docnums.tolist()):
+            scores[k] += bonus.get(docnum, 0.0)
+        pids = self.pids[docnums]
+        if preferred is not None:
+            scores = np.where(preferred[pids], scores * FILTER_PASSAGE_BOOST, scores)
+        keep = scores > 0
+        docnums, pids, scores = docnums[keep], pids[keep], scores[keep]
+        best: dict[int, list[tuple[int, float]]] = {d: [] for d in rows}
+        for k in np.lexsort((pids, -scores)).tolist():
+            found = best[int(self.docnum_row[docnums[k]])]
             if len(found) < per_document:
-                found.append((int(self.pids[docnum]), score))
+                found.append((int(pids[k]), float(scores[k])))
         return best
 
     def _near_match_bonus(self, plan: QueryPlan, allowed: np.ndarray) -> dict[int, float]:
