@@ -1,0 +1,1 @@
+"""Building, publishing and storing the index; the search backends behind one protocol."""
