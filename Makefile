@@ -3,17 +3,22 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 REQ_STAMP := $(VENV)/.requirements-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+# The Typesense cluster backend's packages (~730 MB with the server binary): only `make cluster`,
+# `make cluster-stop` and `make test` install them, so `make run` stays light.
+CLUSTER_REQ_STAMP := $(VENV)/.cluster-requirements-$(shell cat requirements.txt requirements-cluster.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test soak build bench browser-deps ocr-deps clean help
+.PHONY: run test soak build bench browser-deps ocr-deps clean help cluster cluster-stop cluster-status
 
 help:
 	@echo "make run    - install, index corpus/ (incrementally), serve http://$(HOST):$(PORT)"
 	@echo "make test   - install, run the whole test suite"
 	@echo "make bench  - run the benchmark suite (bench/)"
 	@echo "make soak   - the robustness tests at full length (24 kill -9, 8 Ctrl-C, 12 rebuilds, 60 s load, 2000 fuzz cases per route)"
+	@echo "make cluster      - start 3 Typesense nodes on 127.0.0.1 (API 8108, 8208, 8308), write instance/cluster/env"
+	@echo "make cluster-stop - stop the nodes that make cluster started"
 
 $(REQ_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -22,6 +27,22 @@ $(REQ_STAMP): requirements.txt
 	@rm -f $(VENV)/.requirements-*
 	@touch $@
 
+$(CLUSTER_REQ_STAMP): $(REQ_STAMP) requirements-cluster.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-cluster.txt
+	@rm -f $(VENV)/.cluster-requirements-*
+	@touch $@
+
+# Three Typesense nodes for SEARCH_BACKEND=typesense: data, PID files and logs under instance/cluster/,
+# settings in instance/cluster/env. Both targets can be run again: they keep (or leave) what is there.
+cluster: $(CLUSTER_REQ_STAMP)
+	$(BIN)/python -m indexer.index.typesense.nodes start
+
+cluster-stop: $(CLUSTER_REQ_STAMP)
+	$(BIN)/python -m indexer.index.typesense.nodes stop
+
+cluster-status: $(CLUSTER_REQ_STAMP)
+	@$(BIN)/python -m indexer.index.typesense.nodes status
+
 build: $(REQ_STAMP) ocr-deps
 	$(BIN)/python -m indexer build
 
@@ -29,7 +50,7 @@ run: $(REQ_STAMP) ocr-deps
 	@$(BIN)/python -m indexer build || echo "indexing failed: serving the previously built index, if any" >&2
 	$(BIN)/python app.py
 
-test: $(REQ_STAMP) browser-deps ocr-deps
+test: $(CLUSTER_REQ_STAMP) browser-deps ocr-deps
 	$(BIN)/python -m pytest -q
 
 # The robustness tests of tests/robustness at full length (about ten minutes on 2 cores);

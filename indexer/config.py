@@ -92,3 +92,55 @@ class Settings:
     def cache_dir(self) -> Path:
         """Folder for caches owned by this service (jieba, OCR results)."""
         return self.index_dir / "cache"
+
+
+# --- Search backend: the local Whoosh index or a Typesense cluster (issue 12) ---------------------
+# Read when asked (not at import) so that a test or a command can set the variables first.
+SEARCH_BACKENDS = ("local", "typesense")
+# `make cluster` keeps its nodes' data, PID files, logs and the env file below here.
+CLUSTER_DIR = PROJECT_ROOT / "instance" / "cluster"
+CLUSTER_ENV_FILE = CLUSTER_DIR / "env"
+
+
+def search_backend() -> str:
+    """SEARCH_BACKEND: `local` (default) or `typesense`; any other value is refused, not guessed."""
+    value = (os.environ.get("SEARCH_BACKEND") or "local").strip().lower()
+    if value not in SEARCH_BACKENDS:
+        raise ValueError(f"SEARCH_BACKEND={value!r}: expected one of {', '.join(SEARCH_BACKENDS)}")
+    return value
+
+
+@dataclass(frozen=True)
+class TypesenseSettings:
+    """Where the cluster is and its key; build with `typesense_settings()`."""
+
+    nodes: tuple[str, ...]  # API addresses, `host:port` (or `https://host:port`)
+    api_key: str = field(repr=False)  # kept out of logs and tracebacks
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The NAME=value lines of a file such as instance/cluster/env ({} when it does not exist)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    values = {}
+    for line in text.splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name and not name.startswith("#"):
+            values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def typesense_settings(env_file: Path | None = None) -> TypesenseSettings:
+    """TYPESENSE_NODES and TYPESENSE_API_KEY, each from the environment, else from the cluster's env file."""
+    env_file = env_file or CLUSTER_ENV_FILE
+    saved = read_env_file(env_file)
+    nodes = os.environ.get("TYPESENSE_NODES") or saved.get("TYPESENSE_NODES", "")
+    api_key = os.environ.get("TYPESENSE_API_KEY") or saved.get("TYPESENSE_API_KEY", "")
+    addresses = tuple(a.strip() for a in nodes.split(",") if a.strip())
+    if not addresses or not api_key:
+        missing = " and ".join(n for n, v in (("TYPESENSE_NODES", addresses), ("TYPESENSE_API_KEY", api_key)) if not v)
+        raise ValueError(f"{missing} not set and not in {env_file}: run `make cluster`, or set the variables"
+                         " to your cluster's addresses and key")
+    return TypesenseSettings(nodes=addresses, api_key=api_key)
