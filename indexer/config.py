@@ -66,7 +66,7 @@ class Settings:
     max_per_page: int = 100
     max_export_rows: int = 1000  # documents in one CSV/JSON export of a result set (web/export.py)
     build_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
-    search_backend: str = "local"  # local (Whoosh files in index_dir) or typesense (a cluster)
+    search_backend: str = "local"  # one of SEARCH_BACKENDS: local (Whoosh files in index_dir) or typesense
 
     @classmethod
     def from_env(cls, corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> "Settings":
@@ -94,20 +94,13 @@ class Settings:
         return self.index_dir / "cache"
 
 
-# --- Search backend: the local Whoosh index or a Typesense cluster (issue 12) ---------------------
-# Read when asked (not at import) so that a test or a command can set the variables first.
+# --- Search backend: the local Whoosh index or a Typesense cluster ------------------------------
+# SEARCH_BACKEND is Settings.search_backend; the cluster's settings are read when asked (not at
+# import) so that a test or a command can set the variables first.
 SEARCH_BACKENDS = ("local", "typesense")
 # `make cluster` keeps its nodes' data, PID files, logs and the env file below here.
 CLUSTER_DIR = PROJECT_ROOT / "instance" / "cluster"
 CLUSTER_ENV_FILE = CLUSTER_DIR / "env"
-
-
-def search_backend() -> str:
-    """SEARCH_BACKEND: `local` (default) or `typesense`; any other value is refused, not guessed."""
-    value = (os.environ.get("SEARCH_BACKEND") or "local").strip().lower()
-    if value not in SEARCH_BACKENDS:
-        raise ValueError(f"SEARCH_BACKEND={value!r}: expected one of {', '.join(SEARCH_BACKENDS)}")
-    return value
 
 
 @dataclass(frozen=True)

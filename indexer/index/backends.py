@@ -1,16 +1,15 @@
 """The configured backend: where searches read from and where builds write to (SEARCH_BACKEND)."""
 from __future__ import annotations
 
-from indexer.config import Settings
+from indexer.config import SEARCH_BACKENDS, Settings
 
 from .backend import IndexTarget, IndexUnavailable
 
-BACKENDS = ("local", "typesense")
-
 
 def _check(settings: Settings) -> str:
-    if settings.search_backend not in BACKENDS:
-        raise IndexUnavailable(f"unknown SEARCH_BACKEND {settings.search_backend!r}: use one of {', '.join(BACKENDS)}")
+    """The backend's name; a typo is refused, not guessed."""
+    if settings.search_backend not in SEARCH_BACKENDS:
+        raise IndexUnavailable(f"SEARCH_BACKEND={settings.search_backend!r}: expected one of {', '.join(SEARCH_BACKENDS)}")
     return settings.search_backend
 
 

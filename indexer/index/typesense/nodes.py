@@ -72,7 +72,7 @@ from typing import Sequence
 
 from indexer.config import CLUSTER_DIR, read_env_file
 from indexer.index.typesense.client import NodeState, probe
-from indexer.lifetime import die_with_parent
+from indexer.index.lifetime import die_with_parent
 
 HOST = "127.0.0.1"
 DEFAULT_API_PORTS = (8108, 8208, 8308)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.config import search_backend, typesense_settings
+from indexer.config import typesense_settings
 from indexer.index.typesense.client import connect, health, parse_address, split_addresses
 
 
@@ -36,12 +36,16 @@ def test_missing_settings_say_what_to_do(tmp_path, no_cluster_env):
 
 
 def test_search_backend_is_local_unless_asked_and_refuses_a_typo(monkeypatch, no_cluster_env):
-    assert search_backend() == "local"
+    from indexer.config import Settings
+    from indexer.index import backends
+    from indexer.index.backend import IndexUnavailable
+
+    assert Settings.from_env().search_backend == "local"
     monkeypatch.setenv("SEARCH_BACKEND", "Typesense")
-    assert search_backend() == "typesense"
+    assert Settings.from_env().search_backend == "typesense"
     monkeypatch.setenv("SEARCH_BACKEND", "typsense")
-    with pytest.raises(ValueError, match="expected one of local, typesense"):
-        search_backend()
+    with pytest.raises(IndexUnavailable, match="expected one of local, typesense"):
+        backends.generations(Settings.from_env())
 
 
 def test_addresses():
