@@ -67,6 +67,11 @@ class Settings:
     max_export_rows: int = 1000  # documents in one CSV/JSON export of a result set (web/export.py)
     build_workers: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     search_backend: str = "local"  # one of SEARCH_BACKENDS: local (Whoosh files in index_dir) or typesense
+    # the cluster: addresses and key ("" = from instance/cluster/env, see typesense_settings), and the
+    # alias its generations are published under (one cluster can hold several archives)
+    typesense_nodes: str = ""
+    typesense_api_key: str = field(default="", repr=False)
+    typesense_collection: str = "customs-archive"
 
     @classmethod
     def from_env(cls, corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> "Settings":
@@ -86,6 +91,9 @@ class Settings:
             max_file_bytes=_env_int("MAX_FILE_MB", 50) * 1024 * 1024,
             build_workers=_env_int("BUILD_WORKERS", max(1, min(4, os.cpu_count() or 1))),
             search_backend=(os.environ.get("SEARCH_BACKEND") or "local").strip().lower(),
+            typesense_nodes=os.environ.get("TYPESENSE_NODES", ""),
+            typesense_api_key=os.environ.get("TYPESENSE_API_KEY", ""),
+            typesense_collection=os.environ.get("TYPESENSE_COLLECTION") or "customs-archive",
         )
 
     @property
@@ -125,12 +133,12 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def typesense_settings(env_file: Path | None = None) -> TypesenseSettings:
-    """TYPESENSE_NODES and TYPESENSE_API_KEY, each from the environment, else from the cluster's env file."""
+def typesense_settings(env_file: Path | None = None, nodes: str = "", api_key: str = "") -> TypesenseSettings:
+    """TYPESENSE_NODES and TYPESENSE_API_KEY: as given, else from the environment, else from the cluster's env file."""
     env_file = env_file or CLUSTER_ENV_FILE
     saved = read_env_file(env_file)
-    nodes = os.environ.get("TYPESENSE_NODES") or saved.get("TYPESENSE_NODES", "")
-    api_key = os.environ.get("TYPESENSE_API_KEY") or saved.get("TYPESENSE_API_KEY", "")
+    nodes = nodes or os.environ.get("TYPESENSE_NODES") or saved.get("TYPESENSE_NODES", "")
+    api_key = api_key or os.environ.get("TYPESENSE_API_KEY") or saved.get("TYPESENSE_API_KEY", "")
     addresses = tuple(a.strip() for a in nodes.split(",") if a.strip())
     if not addresses or not api_key:
         missing = " and ".join(n for n, v in (("TYPESENSE_NODES", addresses), ("TYPESENSE_API_KEY", api_key)) if not v)

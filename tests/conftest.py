@@ -1,7 +1,9 @@
 """Shared fixtures: the sample corpus built once into a temporary index, and a test client."""
 from __future__ import annotations
 
+import secrets
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,26 @@ def open_index(index: Path):
     from indexer.search.handle import IndexHandle
 
     return IndexHandle(Settings.from_env(CORPUS, index)).get()
+
+
+@pytest.fixture(scope="session")
+def typesense_node(tmp_path_factory):
+    """One Typesense node on free ports, for the whole session (skipped when the server cannot be had)."""
+    from indexer.index.typesense import nodes as ts_nodes
+    from tests.typesense_support import free_ports, record, server_or_skip
+
+    server_or_skip()
+    api_port, peering_port = free_ports(2)
+    handle = ts_nodes.start_node(tmp_path_factory.mktemp("typesense-node"), api_port, peering_port,
+                                 secrets.token_urlsafe(24))
+    try:
+        record("single node", ready_s=ts_nodes.wait_ready(handle, timeout=60))
+        yield handle
+    finally:
+        ts_nodes.stop(handle)
+
+
+def on_cluster(settings: Settings, cluster, alias: str) -> Settings:
+    """The same settings with the Typesense backend on `cluster` (a node or cluster handle), under `alias`."""
+    return replace(settings, search_backend="typesense", typesense_nodes=cluster.nodes_setting,
+                   typesense_api_key=cluster.api_key, typesense_collection=alias)

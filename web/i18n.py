@@ -79,6 +79,7 @@ STRINGS = {
     "error_title": {"zh": "无法完成该检索", "en": "This search cannot be run"},
     "bad_request": {"zh": "检索参数有误：{msg}", "en": "A search parameter is wrong: {msg}"},
     "retry_without": {"zh": "去掉参数 {key} 后重新检索", "en": "Search again without {key}"},
+    "index_unavailable": {"zh": "检索索引暂时无法应答：{msg}", "en": "The search index cannot answer right now: {msg}"},
     "index_missing": {"zh": "索引尚未建立：请运行 make run 或 python -m indexer build。",
                       "en": "The index has not been built yet: run make run or python -m indexer build."},
     "server_error": {"zh": "出错了，请稍后再试。", "en": "Something went wrong; please try again."},

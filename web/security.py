@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.index.backend import IndexUnavailable
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
@@ -29,6 +31,16 @@ def init_app(app: Flask) -> None:
             return jsonify({"error": e.description or e.name}), e.code
         custom = e.description if e.description != type(e).description else None
         return _error_page(e.code, custom)
+
+    @app.errorhandler(IndexUnavailable)
+    def unavailable(e: IndexUnavailable):
+        # the index cannot serve (not built, or the cluster is down): say so, never a 500
+        if _wants_json():
+            return jsonify({"error": str(e)}), 503
+        from .i18n import t
+        from .render import ui_lang
+
+        return _error_page(503, t("index_unavailable", ui_lang(), msg=str(e)))
 
     @app.errorhandler(Exception)
     def internal_error(e: Exception):

@@ -54,9 +54,10 @@ class SearchBackend(Protocol):
     def facet_counts(self, match: Match) -> dict[str, dict[str, int]]:
         """Matching documents per value of each facet, counted with that facet's own selection left out."""
 
-    def rank(self, match: Match, plan: QueryPlan, count: int, per_document: int) -> list[RankedDocument]:
-        """Up to `count` matching documents by their best passages (the best `per_document` of all their
-        passages); passages that themselves meet the match's filters count for more.
+    def rank(self, match: Match, plan: QueryPlan, start: int, count: int, per_document: int) -> list[RankedDocument]:
+        """Up to `start + count` matching documents by their best passage; those from `start` on come
+        with their best `per_document` passages of all (as `best_passages` gives them). Passages that
+        themselves meet the match's filters count for more.
 
         Documents that match only through clauses spread over several passages may be missing:
         the service places them after, newest first."""
@@ -115,7 +116,10 @@ class GenerationWriter(Protocol):
         """Remove a document and its passages."""
 
     def add(self, doc: Document, state: FileState) -> None:
-        """Add (or replace, after `delete`) a document with its passages and file state."""
+        """Add a new document with its passages and file state."""
+
+    def replace(self, doc: Document, state: FileState) -> None:
+        """Replace an indexed document (its passages get new passage ids)."""
 
     def keep(self, doc_id: str, state: FileState) -> None:
         """Record a new file state for an unchanged document (touched, same content)."""

@@ -13,13 +13,26 @@ def _check(settings: Settings) -> str:
     return settings.search_backend
 
 
+def _cluster(settings: Settings):
+    from indexer.config import typesense_settings
+
+    from .typesense.cluster import Cluster
+
+    try:
+        return Cluster(typesense_settings(nodes=settings.typesense_nodes, api_key=settings.typesense_api_key))
+    except ValueError as e:  # the variables are not set and `make cluster` was not run
+        raise IndexUnavailable(str(e)) from None
+
+
 def generations(settings: Settings):
     """The generations a reader can open (`current()` names the published one, `open(name)` opens it)."""
     if _check(settings) == "local":
         from .local.generations import LocalGenerations
 
         return LocalGenerations(settings.index_dir)
-    raise IndexUnavailable("the typesense backend is not available yet")
+    from .typesense.generations import TypesenseGenerations
+
+    return TypesenseGenerations(_cluster(settings), settings.typesense_collection)
 
 
 def target(settings: Settings) -> IndexTarget:
@@ -28,4 +41,6 @@ def target(settings: Settings) -> IndexTarget:
         from .local.target import LocalTarget
 
         return LocalTarget(settings.index_dir, settings.build_workers)
-    raise IndexUnavailable("the typesense backend is not available yet")
+    from .typesense.target import TypesenseTarget
+
+    return TypesenseTarget(_cluster(settings), settings.typesense_collection, settings.instance_dir / "cluster-build")

@@ -28,6 +28,7 @@ from indexer.ingest.extract import ExtractionError, extract, unsupported_reason
 from . import backends
 from .backend import IndexUnavailable, PreviousGeneration
 from .lifetime import die_with_parent
+from .lock import BuildLocked
 from .records import FileState
 
 PASSAGE_VERSION = "4"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
@@ -206,6 +207,14 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
     except OSError as e:  # publishing an empty index would drop every document
         raise BuildError(f"corpus folder not readable: {corpus}: {e.strerror}") from None
     target = _target(settings)
+    try:
+        return _build(settings, target, rebuild, log, quiet, t0)
+    except (IndexUnavailable, BuildLocked) as e:  # the cluster went away, another build holds the index
+        raise BuildError(str(e)) from None
+
+
+def _build(settings: Settings, target, rebuild: bool, log, quiet: bool, t0: float) -> BuildReport:
+    corpus = settings.corpus_dir
     report = BuildReport()
     with target.locked():
         previous = None if rebuild else _previous(target, log)
@@ -259,9 +268,11 @@ def build(settings: Settings, rebuild: bool = False, log=print, quiet: bool = Fa
                     kept = "; the previously indexed version is kept" if existed else ""
                     report.failed.append({"path": doc_id, "error": error + kept})
                 else:
+                    state = FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash)
                     if existed:
-                        generation.delete(doc_id)
-                    generation.add(doc, FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash))
+                        generation.replace(doc, state)
+                    else:
+                        generation.add(doc, state)
                     _count(report, c, doc, stats, existed)
                 if bar is not None:
                     bar.update(1)

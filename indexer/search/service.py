@@ -60,7 +60,7 @@ class SearchService:
 
     def _by_relevance(self, match, plan: QueryPlan, start: int, count: int):
         need = start + count
-        ranked = self.backend.rank(match, plan, need, EXCERPTS_PER_HIT)
+        ranked = self.backend.rank(match, plan, start, count, EXCERPTS_PER_HIT)
         order = [r.doc_id for r in ranked]
         if len(order) < need:
             # documents that match only through clauses spread over passages have no scored

@@ -88,9 +88,10 @@ class LocalBackend:
             out[facet.name] = self.catalog.tables[facet.name].counts(base)
         return out
 
-    def rank(self, match: LocalMatch, plan: QueryPlan, count: int, per_document: int) -> list[RankedDocument]:
+    def rank(self, match: LocalMatch, plan: QueryPlan, start: int, count: int,
+             per_document: int) -> list[RankedDocument]:
         """Matching documents by their best passage (passages meeting the filters count for more)."""
-        top = self.ranking.top_documents(plan, match.rows, count, per_document, match.prefer)
+        top = self.ranking.top_documents(plan, match.rows, start, count, per_document, match.prefer)
         return [RankedDocument(self.catalog.docs[d].doc_id, best[0][1] if best else None, best) for d, best in top]
 
     def by_date(self, match: LocalMatch, start: int, count: int) -> list[str]:

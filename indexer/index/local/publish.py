@@ -14,21 +14,15 @@ the `current` symlink. A reader resolves `current` once and keeps that generatio
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import shutil
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 CURRENT = "current"
 _GEN = re.compile(r"^gen-(\d{6})$")
 KEEP_OLD_SECONDS = 120  # readers that opened an older generation keep it this long at least
-
-
-class BuildLocked(Exception):
-    """Another build holds the lock."""
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -138,23 +132,3 @@ def _pid_alive(pid: int) -> bool:
     except OSError as e:
         return e.errno == errno.EPERM
     return True
-
-
-@contextmanager
-def build_lock(index_dir: Path, wait_seconds: float = 0):
-    """Hold the build lock; the OS releases it if the holder dies."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + wait_seconds
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise BuildLocked("another build is running on this index") from None
-                time.sleep(0.2)
-        yield
-    finally:
-        os.close(fd)

@@ -44,10 +44,11 @@ class Ranking:
         allowed[allowed] = rows[self.docnum_row[allowed]]
         return allowed
 
-    def top_documents(self, plan: QueryPlan, mask: np.ndarray, need: int, per_document: int,
+    def top_documents(self, plan: QueryPlan, mask: np.ndarray, start: int, count: int, per_document: int,
                       preferred: np.ndarray | None) -> list[tuple[int, list[tuple[int, float]]]]:
-        """Up to `need` document rows in order of their best passage, each with its best (pid, score)s;
-        passages that meet the filters (`preferred`, by pid) count for more."""
+        """Up to `start + count` document rows in order of their best passage, those from `start` on
+        with their best (pid, score)s; passages meeting the filters (`preferred`, by pid) count for more."""
+        need = start + count
         if need == 0 or not mask.any():
             return []
         allowed = self._allowed(mask)
@@ -77,8 +78,8 @@ class Ranking:
                 break
             limit *= 4
         rows = order[:need]
-        best = self._best_of_rows(ranker, rows, allowed, fuzzy, preferred, per_document)
-        return [(d, best[d]) for d in rows]
+        best = self._best_of_rows(ranker, rows[start:], allowed, fuzzy, preferred, per_document)
+        return [(d, best.get(d, [])) for d in rows]
 
     def best_passages(self, plan: QueryPlan, rows: list[int], per_document: int,
                       preferred: np.ndarray | None) -> dict[int, list[tuple[int, float]]]:

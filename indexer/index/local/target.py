@@ -8,6 +8,7 @@ from pathlib import Path
 from indexer.ingest.documents import Document
 
 from ..backend import PreviousGeneration
+from ..lock import build_lock
 from ..records import FileState
 from . import publish
 from .store import Store
@@ -29,7 +30,7 @@ class LocalTarget:
     @contextmanager
     def locked(self):
         """The build lock; staging folders of killed builds are collected before and after."""
-        with publish.build_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+        with build_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
             publish.collect_garbage(self.index_dir)
             yield
             publish.collect_garbage(self.index_dir)
@@ -85,6 +86,11 @@ class LocalGeneration:
         for pid, p in zip(pids, doc.passages):
             self.writer.add_passage(pid, doc.doc_id, p.text, doc.title if p.n == 0 else None)
         self.store.set_file_state(doc.doc_id, state)
+
+    def replace(self, doc: Document, state: FileState) -> None:
+        """Remove the old version, add the new (nothing is visible before `publish`)."""
+        self.delete(doc.doc_id)
+        self.add(doc, state)
 
     def keep(self, doc_id: str, state: FileState) -> None:
         """A new file state for an unchanged document."""

@@ -21,7 +21,7 @@ from indexer.config import PROJECT_ROOT, read_env_file
 from indexer.index.typesense import nodes as ts_nodes
 from indexer.index.typesense.client import connect, health
 
-from .conftest import free_ports, node_client, record, server_or_skip, wait_for_documents
+from tests.typesense_support import free_ports, node_client, record, server_or_skip, wait_for_documents
 
 COLLECTION = "records"
 SCHEMA = {"name": COLLECTION, "fields": [{"name": "title", "type": "string"}, {"name": "year", "type": "int32",
