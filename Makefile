@@ -6,6 +6,8 @@ REQ_STAMP := $(VENV)/.requirements-$(shell cat requirements.txt | cksum | cut -d
 # The Typesense cluster backend's packages (~730 MB with the server binary): only `make cluster`,
 # `make cluster-stop` and `make test` install them, so `make run` stays light.
 CLUSTER_REQ_STAMP := $(VENV)/.cluster-requirements-$(shell cat requirements.txt requirements-cluster.txt | cksum | cut -d' ' -f1)
+# `SEARCH_BACKEND=typesense make run` needs the cluster's client too
+RUN_STAMP = $(if $(filter typesense,$(SEARCH_BACKEND)),$(CLUSTER_REQ_STAMP),$(REQ_STAMP))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
@@ -43,10 +45,10 @@ cluster-stop: $(CLUSTER_REQ_STAMP)
 cluster-status: $(CLUSTER_REQ_STAMP)
 	@$(BIN)/python -m indexer.index.typesense.nodes status
 
-build: $(REQ_STAMP) ocr-deps
+build: $(RUN_STAMP) ocr-deps
 	$(BIN)/python -m indexer build
 
-run: $(REQ_STAMP) ocr-deps
+run: $(RUN_STAMP) ocr-deps
 	@$(BIN)/python -m indexer build || echo "indexing failed: serving the previously built index, if any" >&2
 	$(BIN)/python app.py
 

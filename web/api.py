@@ -50,9 +50,12 @@ def api_doc(doc_id: str):
 
 @bp.get("/healthz")
 def healthz():
-    """200 ok when the index is readable."""
+    """200 "ok <backend> <generation>" when the index can answer; 503 with the reason when it cannot."""
+    backend = current_app.config["SETTINGS"].search_backend
     try:
-        service().backend.doc_count()
+        svc = service()
+        svc.backend.doc_count()
     except Exception as e:  # any failure to read the index is "unhealthy", never a 500 page
-        return current_app.response_class(f"unavailable: {e}\n", status=503, mimetype="text/plain")
-    return current_app.response_class("ok\n", status=200, mimetype="text/plain")
+        reason = " ".join(str(e).split())[:300]
+        return current_app.response_class(f"unavailable {backend}: {reason}\n", status=503, mimetype="text/plain")
+    return current_app.response_class(f"ok {backend} {svc.generation}\n", status=200, mimetype="text/plain")

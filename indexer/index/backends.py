@@ -19,6 +19,11 @@ def _cluster(settings: Settings):
     from .typesense.cluster import Cluster
 
     try:
+        import typesense  # noqa: F401  (the official client: requirements-cluster.txt)
+    except ImportError:
+        raise IndexUnavailable("the Typesense client is not installed: pip install -r requirements-cluster.txt"
+                               " (make cluster does)") from None
+    try:
         return Cluster(typesense_settings(nodes=settings.typesense_nodes, api_key=settings.typesense_api_key))
     except ValueError as e:  # the variables are not set and `make cluster` was not run
         raise IndexUnavailable(str(e)) from None

@@ -51,7 +51,7 @@ class IndexHandle:
                 except Exception as e:
                     if cur is not None:
                         return cur[1]
-                    raise IndexUnavailable(f"index cannot be opened: {type(e).__name__}") from None
+                    raise IndexUnavailable(f"index cannot be opened: {type(e).__name__}: {e}") from None
                 if cur is not None:
                     self._old.append(cur[1])
                     while len(self._old) > KEEP_OLD:

@@ -501,9 +501,18 @@ def test_not_found_and_traversal(client):
         assert "Traceback" not in r.get_data(as_text=True)
 
 
-def test_healthz(client):
+def test_healthz_names_the_backend_and_the_generation(client):
     r = client.get("/healthz")
-    assert r.status_code == 200 and r.get_data(as_text=True).strip() == "ok"
+    assert r.status_code == 200 and r.get_data(as_text=True) == "ok local gen-000001\n"
+
+
+def test_healthz_is_503_with_a_reason_when_nothing_can_serve(tmp_path):
+    from app import create_app
+    from indexer.config import Settings
+
+    r = create_app(Settings.from_env(CORPUS, tmp_path / "never-built")).test_client().get("/healthz")
+    assert r.status_code == 503
+    assert r.get_data(as_text=True).startswith("unavailable local: no index has been built yet")
 
 
 # -- the year histogram (web/histogram.py) --------------------------------------------------------

@@ -16,12 +16,13 @@ from indexer.config import TypesenseSettings
 
 from ..backend import IndexUnavailable
 
-from .client import connect
+from .client import connect, probe
 
 WRITE_PATIENCE_S = 60.0
 IMPORT_BATCH = 1000
 SEARCH_TIMEOUT_S = 5.0
 WRITE_TIMEOUT_S = 60.0  # a large import or a collection drop takes a while
+REPLICATION_WAIT_S = 120.0
 
 
 class ClusterError(IndexUnavailable):
@@ -79,6 +80,22 @@ class Cluster:
         for line in text.splitlines():
             if line.strip():
                 yield json.loads(line)
+
+    def count(self, collection: str) -> int:
+        """Records in a collection as the leader holds them (it has applied every write)."""
+        e = _errors()
+        deadline = time.monotonic() + WRITE_PATIENCE_S
+        while True:
+            for address in self.settings.nodes:
+                if probe(address, self.settings.api_key).role == "LEADER":
+                    try:
+                        node = connect([address], self.settings.api_key, SEARCH_TIMEOUT_S, retries=0)
+                        return node.collections[collection].retrieve()["num_documents"]
+                    except (e.TypesenseClientError, OSError):
+                        break
+            if time.monotonic() > deadline:
+                raise ClusterError(f"no leader answers for {collection}")
+            time.sleep(0.2)
 
     def document(self, collection: str, record_id: str) -> dict | None:
         """One record by id, None when absent."""
@@ -171,6 +188,36 @@ class Cluster:
     def update(self, collection: str, fields: dict) -> None:
         """Change some fields of one record (its `id` among them)."""
         self._write(lambda c: c.collections[collection].documents[fields["id"]].update(fields))
+
+    def _node_clients(self):
+        return [connect([a], self.settings.api_key, SEARCH_TIMEOUT_S, retries=0) for a in self.settings.nodes]
+
+    def wait_replicated(self, collection: str, documents: int, alias: str | None = None,
+                        timeout: float = REPLICATION_WAIT_S) -> None:
+        """Wait until every node that answers holds `documents` records of the collection (and, with
+        `alias`, points the alias at it): followers apply writes in the background, and a reader
+        sent to a lagging one must not miss a generation that was published. Nodes that do not
+        answer are left out (they catch up when they come back)."""
+        e = _errors()
+        deadline = time.monotonic() + timeout
+        while True:
+            lagging = []
+            for node in self._node_clients():
+                try:
+                    ok = node.collections[collection].retrieve()["num_documents"] == documents
+                    if ok and alias is not None:
+                        ok = node.aliases[alias].retrieve()["collection_name"] == collection
+                except e.ObjectNotFound:
+                    ok = False
+                except (e.TypesenseClientError, OSError):
+                    continue  # down: not waited for
+                if not ok:
+                    lagging.append(node)
+            if not lagging:
+                return
+            if time.monotonic() > deadline:
+                raise ClusterError(f"{len(lagging)} node(s) did not catch up with {collection} in {timeout:.0f} s")
+            time.sleep(0.1)
 
     def delete_where(self, collection: str, filter_by: str) -> int:
         """Delete the records matching a filter; how many went."""

@@ -71,7 +71,8 @@ class TypesenseTarget:
 
 
 def _next_name(name: str | None) -> str:
-    number = int(name.rsplit("-", 1)[1]) if name and name.startswith("gen-") else 0
+    """The generation after `name` (gen-000007 → gen-000008; gen-000001 first)."""
+    number = int(name.rsplit("-", 1)[1]) if name and name.startswith("gen-") and name[4:].isdigit() else 0
     return f"gen-{number + 1:06d}"
 
 
@@ -86,8 +87,11 @@ class ClusterGeneration:
             self.collection = cluster.alias(alias)
             self.meta = read_meta(cluster, self.collection)
         else:
+            # a number above every generation there is: never the live collection's name, even
+            # when its meta record cannot be read (a lagging node)
+            taken = [c["name"][len(alias) + 1:] for c in cluster.collections() if c["name"].startswith(alias + "-gen-")]
             live = cluster.alias(alias)
-            last = read_meta(cluster, live).get("generation") if live else None
+            last = max(taken + [read_meta(cluster, live).get("generation", "") if live else ""], default=None)
             self.meta = {"next_pid": 1, "next_ord": 1}
             self.collection = schema.collection_name(alias, _next_name(last))
             cluster.create_collection(schema.schema(self.collection))
@@ -137,8 +141,11 @@ class ClusterGeneration:
             self._batch = []
         values = {**self.meta, **meta, "generation": self.name, "next_pid": self.next_pid, "next_ord": self.next_ord}
         self.cluster.upsert(self.collection, [schema.meta_record(values)])
+        records = self.cluster.count(self.collection)
+        self.cluster.wait_replicated(self.collection, records)  # every node has it all before readers are sent to it
         if not self.in_place:
             self.cluster.point_alias(self.alias, self.collection)
+            self.cluster.wait_replicated(self.collection, records, alias=self.alias)
         return self.name
 
     def abandon(self) -> None:
