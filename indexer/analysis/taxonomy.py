@@ -54,23 +54,27 @@ class Entry:
 _WORD_CHAR = re.compile(r"[0-9A-Za-z]")
 
 
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # as textnorm.is_han
+# a whitespace run with a Han character on either side (str.isspace and \s agree on what is space)
+_SPACE_BY_HAN = re.compile(f"(?<=[{_HAN_CLASS}])\\s+|\\s+(?=[{_HAN_CLASS}])")
+
+
 def _compact(text: str) -> tuple[str, list[int]]:
     """Drop whitespace next to Han characters (OCR and PDF text is full of it); keep a map back."""
-    out: list[str] = []
+    # runs found by the regular expression and the map built from ranges: a loop over every
+    # character here was two thirds of tagging's time
+    parts: list[str] = []
     where: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            prev = out[-1] if out else ""
-            j = i + 1
-            while j < n and text[j].isspace():
-                j += 1
-            nxt = text[j] if j < n else ""
-            if (prev and is_han(prev)) or (nxt and is_han(nxt)):
-                continue
-        out.append(ch)
-        where.append(i)
-    return "".join(out), where
+    last = 0
+    for m in _SPACE_BY_HAN.finditer(text):
+        parts.append(text[last : m.start()])
+        where.extend(range(last, m.start()))
+        last = m.end()
+    if not parts:
+        return text, list(range(len(text)))
+    parts.append(text[last:])
+    where.extend(range(last, len(text)))
+    return "".join(parts), where
 
 
 class Taxonomy:

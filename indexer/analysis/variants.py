@@ -121,7 +121,10 @@ def en_variants(name: str) -> dict[str, str]:
         forms: set[str] = set()
         for a, b in r["alternations"]:
             for src, dst in ((a, b), (b, a)):
-                starts = [m.start() for m in re.finditer(f"(?={re.escape(src)})", w)]
+                starts, i = [], w.find(src)
+                while i != -1:
+                    starts.append(i)
+                    i = w.find(src, i + 1)
                 for s in starts:  # at one place
                     forms.add(w[:s] + dst + w[s + len(src):])
                 if len(starts) > 1:  # at every place (Kyrgyzstan / Kirgizstan)
