@@ -141,3 +141,33 @@ def test_no_partner_appears_in_statutes_that_name_none():
         plain = {i for *_r, k, i in tax.find(text, variants=False) if k == "partner"}
         with_variants = {i for *_r, k, i in tax.find(text) if k == "partner"}
         assert with_variants == plain, (path.name, with_variants - plain)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from indexer.analysis.taxonomy import _compact  # noqa: E402
+from indexer.analysis.textnorm import is_han  # noqa: E402
+
+
+def _compact_reference(text):
+    """Character by character: a whitespace run goes when a Han character stands on either side."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            before = out[-1] if out else ""
+            after = text[j] if j < len(text) else ""
+            if (before and is_han(before)) or (after and is_han(after)):
+                continue
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中国 \u3000\n\tab1。\u00a0") + ["\U00020001"]), max_size=20))
+def test_compact_drops_only_spaces_beside_han_and_maps_back(text):
+    assert _compact(text) == _compact_reference(text)
