@@ -40,6 +40,7 @@ SOURCE = "lexicon"
 MAX_PER_PART = 4  # translations of each part tried when composing a term from its parts
 MAX_COMPOSED = 12
 COMPOSED_FACTOR = 0.5  # a translation composed from parts ranks below any whole-term translation
+MAX_COMPOSE_WORDS, MAX_COMPOSE_CHARS = 6, 16  # a term, not a sentence, is composed from its parts
 MIN_EVIDENCE = 2  # compounds that must agree before a part's translation is learnt from them
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -368,7 +369,7 @@ class Lexicon:
         direct = self.glosses(zh)
         if direct or not compose:
             return [Translation(g, "en", round(q, 4), via=zh) for g, q, _v in direct]
-        parts = self._segment_zh(zh)
+        parts = self._segment_zh(zh) if len(zh) <= MAX_COMPOSE_CHARS else None
         if not parts or len(parts) < 2 or any(len(p) < 2 for p in parts):
             return []  # 暂准 read as 暂 + 准 gives "temporary accurate": characters alone mislead
         options = []
@@ -411,7 +412,7 @@ class Lexicon:
             return []
         out = [Translation(zh, "zh", round(s, 4), via=key) for zh, s in self.chinese_for(term)]
         words = key.split()
-        if compose and len(words) > 1:
+        if compose and 1 < len(words) <= MAX_COMPOSE_WORDS:
             if "of" in words and 0 < words.index("of") < len(words) - 1:
                 # "certificate of origin" is 原产地证书: the head comes last in Chinese
                 i = words.index("of")
