@@ -25,7 +25,7 @@ STOP_WORDS = frozenset(
     "a an and are as at be been but by for from has have had in into is it its of on or "
     "that the their this to was were which with will shall such there these those".split()
 )
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"  # 6: tags recognise name variants (analysis/variants.py)
 MAX_ACRONYM = 4
 
 
