@@ -58,7 +58,7 @@ def hit_json(h: Hit) -> dict:
     return {
         "doc_id": d.doc_id, "title": d.title, "date": d.date, "year": d.year, "lang": d.lang,
         "partners": d.partners, "topics": d.topics, "score": round(float(h.score), 4), "excerpts": excerpts,
-        "url": doc_path(d.doc_id) + anchor,
+        "url": doc_path(d.doc_id) + anchor, "missing": h.missing,
     }
 
 

@@ -323,12 +323,16 @@ class Lexicon:
         return bool(check(zh))
 
     def chinese_for(self, key: str, lemmas: bool = True) -> list[tuple[str, float]]:
-        """Chinese words with this English term as a gloss: as written, then lemmatised (score × 0.85)."""
+        """Chinese words with this English term as a gloss: as written, then lemmatised or in the plural
+        (score × 0.85: the dictionary glosses 条例 as "regulations", a query says "regulation")."""
         exact = exact_key(key)
         best: dict[str, float] = {zh: float(s) for zh, s in _unpack(self._en_zh.get(exact, ""))}
         lemma = english_key(exact) if lemmas else exact
-        if lemma != exact:  # measures → measure, but "bonded" is looked up as written before as "bond"
-            for zh, s in _unpack(self._en_zh.get(lemma, "")):
+        others = [lemma] if lemma != exact else []  # measures → measure; "bonded" as written before "bond"
+        if lemmas and exact and exact[-1].isalpha():
+            others += [exact + "s", exact[:-1] + "ies" if exact.endswith("y") else exact + "es"]
+        for other in others:
+            for zh, s in _unpack(self._en_zh.get(other, "")):
                 best[zh] = max(best.get(zh, 0.0), float(s) * 0.85)
         return sorted(best.items(), key=lambda c: (-c[1], len(c[0]), c[0]))
 
@@ -449,8 +453,8 @@ class Lexicon:
         out = []
         for combo, score in _combine([[(zh, s, zh) for zh, s in opts] for opts in best[n][1]]):
             zh = "".join(c[0] for c in combo)
-            if self.is_word(zh):
-                score = min(1.0, 0.5 + score)  # the parts make a word the dictionaries know
+            if self.is_word(zh) or (keep is not None and keep(zh)):
+                score = min(1.0, 0.5 + score)  # the parts make a word the dictionaries (or the index) know
             elif any(len(c[0]) == 1 for c in combo):
                 continue  # 抗走私 is no word: a lone character only counts inside a known word
             out.append(Translation(zh, "zh", round(score * COMPOSED_FACTOR, 4), via="+".join(c[0] for c in combo),

@@ -51,6 +51,9 @@ class SearchBackend(Protocol):
     def match(self, plan: QueryPlan, filters: Filters, relaxed: bool = False) -> Match:
         """Documents matching every positive clause (relaxed: most of them), no negated one, and the filters."""
 
+    def matched_clauses(self, plan: QueryPlan, doc_ids: list[str]) -> dict[str, set[int]]:
+        """For each document, the positions (in `plan.positive`) of the clauses it matches."""
+
     def facet_counts(self, match: Match) -> dict[str, dict[str, int]]:
         """Matching documents per value of each facet, counted with that facet's own selection left out."""
 

@@ -8,6 +8,8 @@ did-you-mean. The backend matches, counts, ranks and fetches.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from indexer.index.backend import SearchBackend
 
 from .facets import FACETS, PASSAGE_FACETS, Filters
@@ -17,6 +19,7 @@ from .request import SearchRequest
 from .results import DocumentView, Excerpt, Hit, SearchResult
 from .suggest import FEW_HITS, did_you_mean
 
+KNOWN_TERMS = 4096  # vocabulary look-ups remembered per generation
 EXCERPTS_PER_HIT = 3
 DEFAULT_EXCERPTS = 2  # passages shown when none was scored (browsing)
 RELAX_MIN_CLAUSES = 3  # a query of fewer words is not relaxed
@@ -28,6 +31,11 @@ class SearchService:
     def __init__(self, backend: SearchBackend):
         self.backend = backend
         self.generation = backend.generation
+        self._known = lru_cache(maxsize=KNOWN_TERMS)(lambda term: backend.term_frequency(term) > 0)
+
+    def plan(self, q: str, expand: bool = True) -> QueryPlan:
+        """The plan of a query over this generation (translations only into words it holds)."""
+        return plan_query(q, expand, self._known)
 
     def close(self) -> None:
         """Release the backend."""
@@ -36,7 +44,7 @@ class SearchService:
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search."""
         be = self.backend
-        plan = plan_query(req.q, req.expand)
+        plan = self.plan(req.q, req.expand)
         filters = req.filters
         relaxed = False
         match = be.match(plan, filters)
@@ -54,9 +62,13 @@ class SearchService:
             page, best = self._by_relevance(match, plan, start, req.per_page)
         suggestion = None
         if match.total < FEW_HITS and not plan.empty:
-            suggestion = did_you_mean(be, plan, req.q, filters, req.expand, match.total)
-        return SearchResult(req, match.total, self._hits(page, best, plan, filters), facets, plan.expansions,
-                            suggestion, relaxed, self.generation)
+            suggestion = did_you_mean(be, plan, req.q, filters, lambda text: self.plan(text, req.expand), match.total)
+        hits = self._hits(page, best, plan, filters)
+        if relaxed:
+            matched = be.matched_clauses(plan, page)
+            for h in hits:
+                h.missing.extend(c.raw for k, c in enumerate(plan.positive) if k not in matched.get(h.doc.doc_id, ()))
+        return SearchResult(req, match.total, hits, facets, plan.expansions, suggestion, relaxed, self.generation)
 
     def _by_relevance(self, match, plan: QueryPlan, start: int, count: int):
         need = start + count
@@ -102,4 +114,4 @@ class SearchService:
 
     def highlighter(self, q: str, expand: bool = True) -> Highlighter:
         """What to mark for a query, planned as the search plans it."""
-        return Highlighter.for_plan(plan_query(q, expand))
+        return Highlighter.for_plan(self.plan(q, expand))

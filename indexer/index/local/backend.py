@@ -51,11 +51,24 @@ class LocalBackend:
         self.docnum_row = np.where(inside, cat.pid_row[np.clip(pids, 0, cat.max_pid)], -1)
         self.docnum_row[self.engine.deleted] = -1
         self.postings = Postings(self.engine.searcher, self.engine.deleted, self._lock)
+        self.postings.add_virtual_field("tags", self._tagged)
         for name in ("text", "title", "bigrams"):  # paid at start-up, not by the first queries
             self.postings.lengths(name)
         self.matcher = Matcher(self.postings, self.docnum_row, cat.n_docs, self._lock)
         self.ranking = Ranking(self.postings, self.matcher, self.docnum_row, pids, self._lock)
         self._corrector = self.engine.searcher.corrector("text")
+
+    def _tagged(self, tag: str) -> np.ndarray:
+        """Docnums of the passages tagged "partner:ID" or "topic:ID" (their text names it, in any spelling)."""
+        kind, _, ident = tag.partition(":")
+        if kind not in ("partner", "topic"):
+            return np.zeros(0, dtype=np.int64)
+        pids, values = self.catalog.passage_pairs[kind]
+        tagged = np.zeros(self.catalog.max_pid + 1, dtype=bool)
+        tagged[pids[values == ident]] = True
+        pid_of = self.engine.pid_of_docnum
+        live = (pid_of >= 0) & (pid_of <= self.catalog.max_pid) & ~self.engine.deleted
+        return np.nonzero(live & tagged[np.clip(pid_of, 0, self.catalog.max_pid)])[0]
 
     def clear_caches(self) -> None:
         """Forget cached postings and clause masks: the next searches read the engine files again."""
@@ -76,6 +89,12 @@ class LocalBackend:
         for m in masks.values():
             rows &= m
         return LocalMatch(query, masks, rows, int(rows.sum()), self.catalog.passages_meeting(filters))
+
+    def matched_clauses(self, plan: QueryPlan, doc_ids: list[str]) -> dict[str, set[int]]:
+        """For each document, which positive clauses it matches."""
+        masks = [self.matcher.clause_mask(c) for c in plan.positive]
+        rows = {d: self.catalog.row_of[d] for d in doc_ids if d in self.catalog.row_of}
+        return {d: {k for k, m in enumerate(masks) if m[row]} for d, row in rows.items()}
 
     def facet_counts(self, match: LocalMatch) -> dict[str, dict[str, int]]:
         """Per facet, matching documents per value with that facet's own filter left out."""

@@ -71,6 +71,18 @@ class TypesenseBackend:
     def _count(self, filter_by: str) -> int:
         return self.cluster.search(self.collection, {"q": "*", "filter_by": filter_by, "per_page": 0})["found"]
 
+    def matched_clauses(self, plan: QueryPlan, doc_ids: list[str]) -> dict[str, set[int]]:
+        """For each document, which positive clauses it matches (one search per clause, one round trip)."""
+        if not doc_ids or not plan.positive:
+            return {d: set() for d in doc_ids}
+        searches = [{"q": "*", "filter_by": conj(["kind:=doc", self.matcher.clause(c).expression(), one_of("doc_id", doc_ids)]),
+                     "per_page": len(doc_ids), "include_fields": "doc_id"} for c in plan.positive]
+        out: dict[str, set[int]] = {d: set() for d in doc_ids}
+        for k, r in enumerate(self.cluster.multi_search(self.collection, searches)):
+            for h in r["hits"]:
+                out[h["document"]["doc_id"]].add(k)
+        return out
+
     def facet_counts(self, match: ClusterMatch) -> dict[str, dict[str, int]]:
         """Per facet, matching documents per value with that facet's own filter left out."""
         searches = [{"q": "*", "filter_by": doc_expression(match.query, match.facets, f.name), "per_page": 0,

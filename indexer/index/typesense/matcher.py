@@ -82,7 +82,7 @@ class Matcher:
             if c.key in self._cache:
                 self._cache.move_to_end(c.key)
                 return self._cache[c.key]
-        value = self._prefix(c) if c.prefix else self._clause(c)
+        value = self._clause(c)
         with self._lock:
             self._cache[c.key] = value
             while len(self._cache) > CACHE_SIZE:
@@ -90,7 +90,7 @@ class Matcher:
         return value
 
     def _clause(self, c: Clause) -> ClauseMatch:
-        m = ClauseMatch()
+        m = self._prefix(c) if c.prefix else ClauseMatch()
         searched: list[Condition] = []
         for cond in conditions(c):
             if cond.on_document:
@@ -117,7 +117,7 @@ class Matcher:
                   "highlight_fields": "words,title_words"}
         docs, words = self._grouped(params, collect_words=True)
         if docs is not None:
-            return ClauseMatch(ids=docs)
+            return ClauseMatch(ids=set(docs))
         return ClauseMatch(words=set(sorted(words)[:PREFIX_TERMS]))
 
     def _passage_documents(self, searches: list[dict]) -> list[set[str] | None]:
