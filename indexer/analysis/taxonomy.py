@@ -12,7 +12,7 @@ from babel import Locale
 
 from indexer.config import DATA_DIR
 
-from .textnorm import fold, is_han
+from .textnorm import INVISIBLE, fold, is_han
 
 TAXONOMY_FILE = DATA_DIR / "taxonomy.yaml"
 
@@ -50,11 +50,14 @@ _WORD_CHAR = re.compile(r"[0-9A-Za-z]")
 
 
 def _compact(text: str) -> tuple[str, list[int]]:
-    """Drop whitespace next to Han characters (OCR and PDF text is full of it); keep a map back."""
+    """Drop whitespace next to Han characters (OCR and PDF text is full of it) and invisible
+    characters (zero-width spaces, soft hyphens); keep a map back."""
     out: list[str] = []
     where: list[int] = []
     n = len(text)
     for i, ch in enumerate(text):
+        if ch in INVISIBLE:
+            continue
         if ch.isspace():
             prev = out[-1] if out else ""
             j = i + 1
