@@ -204,9 +204,9 @@ def extract(path: Path, data: bytes | None = None, cache_dir: Path | None = None
                 meta["empty_reason"] = f"{what}; {ocr.NOT_INSTALLED}"
         if "empty_reason" not in meta:
             meta["empty_reason"] = "no text found" + (
-                f" (every page blank)" if len(blank) == len(pages) else
-                " (OCR read nothing)" if routes["ocr"] else
-                f" ({warnings[-1]})" if warnings else "")
+                " (every page blank)" if len(blank) == len(pages) else
+                f" ({'; '.join(warnings)})" if warnings else
+                " (OCR read nothing)" if routes["ocr"] else "")
     finally:
         miner.close()
         pdf.close()
