@@ -11,7 +11,9 @@ more unless the watchdog stopped it for time, then reported with a one-line reas
 The parent's main thread forks readers (forking from a helper thread could copy a lock held
 mid-operation); the watchdog thread hands out jobs, collects results and enforces the limits,
 so readers keep working while the main thread indexes. Results come back in job order, with
-at most `window` jobs read ahead.
+at most `window` jobs read ahead, and no more read ahead once the results waiting for the main
+thread pass `held_bytes` (a window of large documents would otherwise pile up in the parent,
+where no limit applies).
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ class Limits:
     seconds: float  # wall time per file
     result_bytes: int  # the pickled result sent back
     tree_bytes: int = 0  # resident memory of the whole build tree (0: not watched)
+    held_bytes: int = 128 << 20  # pickled results waiting for the main thread before reading ahead stops
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Outcome:
     result: Any = None
     error: str | None = None
     retried: str | None = None
+    size: int = 0  # bytes of the pickled result
 
 
 def _set_name(name: bytes) -> None:
@@ -175,6 +179,7 @@ class ReaderPool:
         self.attempts: dict[int, str] = {}  # index -> why its first reader died
         self.done: dict[int, Outcome] = {}
         self.next_out = 0
+        self.held = 0  # bytes of results waiting in `done`
         self.stopping = False
         self.last_guard = 0.0
 
@@ -196,6 +201,7 @@ class ReaderPool:
                     outcome = self.done.pop(self.next_out, None)
                     if outcome is not None:
                         self.next_out += 1
+                        self.held -= outcome.size
                         self.lock.notify_all()
                 if outcome is None:
                     self._replace_dead()
@@ -275,8 +281,9 @@ class ReaderPool:
             if r.dead or r.index is not None or not self.pending:
                 continue
             index = self.pending[0]
-            if index >= self.next_out + self.window:
-                return  # read ahead no further than the window: results wait in memory
+            if index >= self.next_out + self.window or \
+                    (self.held > self.limits.held_bytes and index > self.next_out):
+                return  # read ahead no further: results wait in memory until the indexer takes them
             self.pending.popleft()
             try:
                 r.conn.send_bytes(pickle.dumps(self.jobs[index], protocol=pickle.HIGHEST_PROTOCOL))
@@ -289,7 +296,8 @@ class ReaderPool:
     def _receive(self, r: _Reader) -> None:
         index = r.index
         try:
-            kind, value = pickle.loads(r.conn.recv_bytes(self.limits.result_bytes + 4096))
+            data = r.conn.recv_bytes(self.limits.result_bytes + 4096)
+            kind, value = pickle.loads(data)
         except (EOFError, OSError) as e:
             too_large = isinstance(e, OSError) and "length" in str(e)
             self._kill(r)
@@ -298,7 +306,7 @@ class ReaderPool:
             return
         r.index = None
         if kind == "ok":
-            self._finish(index, result=value)
+            self._finish(index, result=value, size=len(data))
         elif kind == "memory":
             r.dead = True  # it exits after saying so
             self._finish(index, error=f"ran out of memory while reading "
@@ -324,9 +332,11 @@ class ReaderPool:
             self.attempts[index] = reason
             self.pending.appendleft(index)
 
-    def _finish(self, index: int, result=None, error: str | None = None, retried: str | None = None) -> None:
+    def _finish(self, index: int, result=None, error: str | None = None, retried: str | None = None,
+                size: int = 0) -> None:
         self.done[index] = Outcome(index, self.jobs[index], result, error,
-                                   retried if retried is not None else self.attempts.get(index))
+                                   retried if retried is not None else self.attempts.get(index), size)
+        self.held += size
 
     def _kill(self, r: _Reader) -> None:
         if r.proc.pid and r.proc.exitcode is None:

@@ -306,3 +306,39 @@ def test_a_page_that_cannot_be_rendered_costs_that_page_only(tmp_path):
             assert said == [], said
         else:
             assert len(said) == 1 and re.match(r"^page 2: not read: ", said[0]), said
+
+
+def test_text_without_any_break_is_cut_in_linear_time():
+    """A million characters with no line break, comma or space: cut into passages in seconds
+    (slice by slice, it took hours), the same passages as before for ordinary text."""
+    from indexer.ingest.passages import cut_passages
+
+    t0 = time.monotonic()
+    passages = cut_passages("海关合作" * 250_000, 400, 700)
+    assert time.monotonic() - t0 < 20
+    assert "".join(passages) == "海关合作" * 250_000 and max(len(p) for p in passages) <= 700
+    t0 = time.monotonic()
+    passages = cut_passages("中国海关与蒙古海关会谈，双方同意扩大试点。\n" * 100_000, 400, 700)  # no blank line
+    assert time.monotonic() - t0 < 20 and len(passages) > 1000
+
+
+def test_blank_pages_never_reach_ocr_and_a_failing_page_costs_that_page_only(tmp_path, monkeypatch):
+    from indexer.ingest.extract import extract, ocr as ocr_module
+
+    calls: list[int] = []
+
+    def recognise(png, timeout=0):
+        calls.append(len(png))
+        raise ocr_module.OcrError("tesseract failed: Error in pixReadMem:\nline two\nline three")
+
+    monkeypatch.setattr(ocr_module, "available", lambda: True)
+    monkeypatch.setattr(ocr_module, "recognise", recognise)
+    blank = write(tmp_path / "blank.pdf", hostile.pdf_pages([(hostile.A4, [])] * 50))
+    with pytest.raises(Exception, match=r"^no text found \(every page blank\)$"):
+        extract(blank, 50 << 20)
+    assert calls == []
+    mixed = write(tmp_path / "mixed.pdf", hostile.pdf_text_around_a_huge_drawing(2000.0))
+    ex = extract(mixed, 50 << 20)
+    assert len(calls) == 1
+    assert "firstpageword" in ex.text and "thirdpageword" in ex.text
+    assert ex.warnings == ["page 2: not read: tesseract failed: Error in pixReadMem: line two line three"]
