@@ -342,3 +342,36 @@ def test_blank_pages_never_reach_ocr_and_a_failing_page_costs_that_page_only(tmp
     assert len(calls) == 1
     assert "firstpageword" in ex.text and "thirdpageword" in ex.text
     assert ex.warnings == ["page 2: not read: tesseract failed: Error in pixReadMem: line two line three"]
+
+
+def test_a_reader_that_takes_the_build_over_its_memory_budget_is_stopped(tmp_path, monkeypatch):
+    """Under its own limit, a reader can still take the whole build tree over BUILD_MEMORY_MB: the
+    watchdog stops the reader holding the most, the file is read once more, then reported."""
+    import dataclasses
+
+    import indexer.index.build as build_module
+    from indexer.config import Settings
+
+    real = build_module.extract
+
+    def growing(path, *args, **kwargs):
+        if path.name == "growing.txt":
+            hog = []
+            for _ in range(80):  # up to 800 MB, 10 MB at a time
+                hog.append(bytearray(10 * 2**20))
+                time.sleep(0.05)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "extract", growing)
+    corpus = tmp_path / "corpus"
+    _make_records(corpus, 6)
+    write(corpus / "growing.txt", "一个越读越大的文件。".encode())
+    # this process and two readers forked from it (their copy-on-write pages count in each), plus 400 MB
+    tree_now = sum(procs._rss_pss(pid)[0] for pid in procs._tree(os.getpid()))
+    settings = dataclasses.replace(Settings.from_env(corpus, tmp_path / "index"), build_workers=2,
+                                   reader_memory_mb=2048, build_memory_mb=3 * (tree_now >> 20) + 400)
+    report = build_module.build(settings, log=lambda *_: None, quiet=True)
+    budget = settings.build_memory_mb
+    assert report.failed == [{"path": "growing.txt", "error": "reading it took the build over its memory budget "
+                                                             f"({budget} MB, BUILD_MEMORY_MB)"}]
+    assert report.added == 6
