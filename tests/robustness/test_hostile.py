@@ -89,6 +89,7 @@ def test_hostile_corpus_builds_within_budget_and_every_file_is_accounted_for(tmp
     assert "failed: \\x1b[31mred\\x1b[0m.png: unknown type .png" in lines
 
     texts = _texts(index)
+    assert "lol" not in texts["bomb-front-matter.md"]  # the refused front matter is not indexed as text
     for doc_id, word in expected.good.items():
         assert _search(index, word) == {doc_id}, f"{doc_id} is not found by {word!r}"
         for s in expected.texts.get(doc_id, []):

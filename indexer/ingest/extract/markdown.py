@@ -73,10 +73,13 @@ def extract(path: Path, data: bytes) -> Extracted:
     handler = frontmatter.detect_format(raw.strip(), _HANDLERS)
     try:
         fm, body = frontmatter.parse(raw, handler=handler) if handler else ({}, raw.strip())
-    except safeyaml.UnsafeYaml as e:
-        fm, body, warning = {}, raw, f"front matter ignored: {e}"
-    except Exception as e:  # malformed YAML: keep the text, report the front matter as ignored
-        fm, body, warning = {}, raw, f"front matter ignored: {type(e).__name__}"
+    except Exception as e:  # malformed or unsafe YAML: keep the body, report the front matter as ignored
+        why = str(e) if isinstance(e, safeyaml.UnsafeYaml) else type(e).__name__
+        fm, warning = {}, f"front matter ignored: {why}"
+        try:
+            body = handler.split(raw.strip())[1]
+        except ValueError:
+            body = raw
     if not isinstance(fm, dict):
         fm = {}
     meta = front_matter_meta(fm)
