@@ -14,6 +14,21 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def printable(text: str) -> str:
+    """Text safe for one line of a terminal: control, bidi-override and line-separator characters
+    escaped (\\n, \\x1b, \\u202e), so that a file name cannot forge report lines or send escape codes."""
+    out = []
+    for ch in str(text):
+        o = ord(ch)
+        if o < 0x20 or 0x7F <= o <= 0x9F:
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{o:02x}"))
+        elif 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069 or o in (0x200E, 0x200F, 0x2028, 0x2029):
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def cmd_build(args) -> int:
     """Incremental build; exit 0 when an index was published."""
     from .index.build import BuildError, build
@@ -26,7 +41,7 @@ def cmd_build(args) -> int:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     except BuildError as e:
-        _err(f"build failed: {e}")
+        _err(f"build failed: {printable(e)}")
         if args.json:
             print(json.dumps({"error": str(e)}, ensure_ascii=False))
         return 2
@@ -34,9 +49,9 @@ def cmd_build(args) -> int:
         _err("build interrupted: the previously published index is still serving")
         return 130
     for f in report.failed:
-        _err(f"failed: {f['path']}: {f['error']}")
+        _err(f"failed: {printable(f['path'])}: {printable(f['error'])}")
     for w in report.warnings:
-        _err(f"warning: {w['path']}: {w['error']}")
+        _err(f"warning: {printable(w['path'])}: {printable(w['error'])}")
     j = report.as_json()
     _err(
         f"{report.generation or 'nothing published'}: {report.added} added, {report.updated} updated, "
@@ -163,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     import signal
 
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     args = parser().parse_args(argv)
+    if args.command != "build":
+        # `search ... | head` ends quietly; a build keeps Python's default (ignored): with the
+        # default action, a write to a reader process that has just died would kill the build
+        # silently, with nothing reported and nothing published
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     return args.func(args)

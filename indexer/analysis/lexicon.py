@@ -33,7 +33,7 @@ from importlib import util as importlib_util
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .textnorm import fold, is_han
+from .textnorm import fold
 
 LEXICON_VERSION = "1"  # bump when the cleaning, learning or scoring below changes: the cache is rebuilt
 SOURCE = "lexicon"

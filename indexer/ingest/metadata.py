@@ -15,9 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from indexer.config import CATALOG_FILE, SIDECAR_SUFFIXES
+from indexer.config import CATALOG_FILE, METADATA_MAX_BYTES, SIDECAR_SUFFIXES
 
+from . import safeyaml
 from .dates import parse_date
+
+CATALOG_MAX_BYTES = 64 * 1024 * 1024  # read whole into the build's main process
 
 FIELDS = ("title", "date", "partners", "topics", "source_url", "notes")
 
@@ -65,22 +68,28 @@ def load_catalog(corpus: Path) -> tuple[dict[str, dict], list[tuple[str, str]]]:
     if not path.is_file():
         return {}, []
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            raw = f.read(CATALOG_MAX_BYTES + 1)
+        if len(raw) > CATALOG_MAX_BYTES:
+            return {}, [(CATALOG_FILE, f"catalogue not read: larger than {CATALOG_MAX_BYTES >> 20} MB")]
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        return {}, [(CATALOG_FILE, f"catalogue not read: {e}")]
+        return {}, [(CATALOG_FILE, f"catalogue not read: {type(e).__name__}: {getattr(e, 'strerror', None) or e}")]
     rows: dict[str, dict] = {}
     problems: list[tuple[str, str]] = []
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "path" not in [f.strip() for f in reader.fieldnames]:
-        return {}, [(CATALOG_FILE, "catalogue has no 'path' column")]
-    for i, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        rel = row.get("path", "").replace("\\", "/").lstrip("./")
-        if not rel:
-            problems.append((CATALOG_FILE, f"line {i}: empty path"))
-            continue
-        rows[rel] = normalise(row)
+    try:
+        if not reader.fieldnames or "path" not in [f.strip() for f in reader.fieldnames]:
+            return {}, [(CATALOG_FILE, "catalogue has no 'path' column")]
+        for i, row in enumerate(reader, start=2):
+            row = {(k or "").strip(): (v if isinstance(v, str) else "").strip() for k, v in row.items()}
+            rel = row.get("path", "").replace("\\", "/").lstrip("./")
+            if not rel:
+                problems.append((CATALOG_FILE, f"line {i}: empty path"))
+                continue
+            rows[rel] = normalise(row)
+    except csv.Error as e:  # a field over csv's size limit, a NUL byte: keep the rows read so far
+        problems.append((CATALOG_FILE, f"catalogue read up to line {reader.line_num} only: {e}"))
     return rows, problems
 
 
@@ -96,8 +105,16 @@ def sidecar_for(file: Path) -> Path | None:
 def load_sidecar(path: Path) -> dict:
     """A sidecar's metadata; MetadataError with a one-line reason when unreadable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        with open(path, "rb") as f:
+            raw = f.read(METADATA_MAX_BYTES + 1)
+        if len(raw) > METADATA_MAX_BYTES:
+            raise MetadataError(f"sidecar not read: larger than {METADATA_MAX_BYTES // 1024} KB")
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text) if path.suffix == ".json" else safeyaml.load(text)
+    except safeyaml.UnsafeYaml as e:
+        raise MetadataError(f"sidecar not read: {e}") from None
+    except RecursionError:
+        raise MetadataError("sidecar not read: nested too deeply") from None
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as e:
         raise MetadataError(f"sidecar not read: {type(e).__name__}") from None
     if data is None:

@@ -12,11 +12,12 @@ _MARKER_START = re.compile(
     r"[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零\d]+[章节条篇款]|[-•●■◆★*]\s)"
 )
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[A-Z(\"“])")
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f]")  # is_han's ranges
 
 
 def weight(text: str) -> float:
     """Length in reading units: a Han character counts 1, other characters a half."""
-    han = sum(1 for c in text if is_han(c))
+    han = len(_HAN.findall(text))
     return han + (len(text) - han) / 2
 
 
@@ -44,26 +45,48 @@ def paragraphs(text: str) -> list[str]:
     long_lines = [len(ln) for ln in lines if len(ln) > 8]
     full = statistics.quantiles(long_lines, n=5)[3] if len(long_lines) >= 5 else 80
     out: list[str] = []
-    cur = ""
+    cur: list[str] = []  # the paragraph's pieces, joined once: a text without blank lines is one paragraph
+    tail = ""  # its last two characters: all that join_lines looks at
     prev = ""
     for line in lines:
         if not line:
             if cur and (_TERMINAL_END.search(prev) or len(prev) < 0.6 * full):
-                out.append(cur)
-                cur = ""
+                out.append("".join(cur))
+                cur, tail = [], ""
             continue
         if cur and (_MARKER_START.match(line) and (_TERMINAL_END.search(prev) or len(prev) < 0.6 * full)):
-            out.append(cur)
-            cur = ""
-        cur = join_lines(cur, line)
+            out.append("".join(cur))
+            cur, tail = [], ""
+        if cur:
+            seam = len(join_lines(tail, line)) - len(line) - len(tail)  # -1: drop a hyphen, 1: a space
+            if seam < 0:
+                while not cur[-1]:
+                    cur.pop()
+                cur[-1] = cur[-1][:-1]
+                tail = tail[:-1]
+            elif seam > 0:
+                cur.append(" ")
+                tail += " "
+        cur.append(line)
+        tail = (tail + line)[-2:]
         prev = line
     if cur:
-        out.append(cur)
+        out.append("".join(cur))
     return out
 
 
 def _sentences(para: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(para) if s and s.strip()]
+
+
+def _prefix_weights(text: str):
+    """Twice the weight of every prefix of `text` (numpy, so that a token of millions of characters is cut in one pass)."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    han = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF)) | \
+          ((codes >= 0xF900) & (codes <= 0xFAFF)) | ((codes >= 0x20000) & (codes <= 0x2FA1F))
+    return np.concatenate(([0], np.cumsum(1 + han.astype(np.int64))))
 
 
 def _hard_split(text: str, limit: float) -> list[str]:
@@ -74,10 +97,13 @@ def _hard_split(text: str, limit: float) -> list[str]:
             pieces.append(cur)
             cur = ""
         cur += tok
-        while weight(cur) > limit:  # no break point at all
-            cut = max(1, int(len(cur) * limit / max(weight(cur), 1)))
-            pieces.append(cur[:cut])
-            cur = cur[cut:]
+        if weight(cur) > limit:  # no break point at all: cut where the weight allows
+            pw, start, n = _prefix_weights(cur), 0, len(cur)
+            while (rest := (pw[n] - pw[start]) / 2) > limit:
+                cut = start + max(1, int((n - start) * limit / max(rest, 1)))
+                pieces.append(cur[start:cut])
+                start = cut
+            cur = cur[start:]
     if cur:
         pieces.append(cur)
     return pieces
