@@ -15,6 +15,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from indexer.search.handle import IndexHandle
     from web import api, export, files, knowledge_pages, pages, security
     from web.i18n import t
+    from web.urls import DocIdConverter
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["index"] = IndexHandle(settings)
     app.jinja_env.globals["t"] = t
+    app.url_map.converters["doc_id"] = DocIdConverter
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -88,6 +88,9 @@ class Settings:
     typesense_nodes: str = ""
     typesense_api_key: str = field(default="", repr=False)
     typesense_collection: str = "customs-archive"
+    # where users reach this server (https://archive.example.org): absolute links in exports and
+    # citations start with it; without it they are relative (the Host header is never trusted)
+    public_url: str = ""
     # Every file is read in a reader process (indexer/index/readers.py) under these limits:
     reader_memory_mb: int = 768  # memory a reader may allocate for one file (RLIMIT_AS above its start)
     reader_seconds: int = 300  # wall time for one file
@@ -115,6 +118,7 @@ class Settings:
             typesense_nodes=os.environ.get("TYPESENSE_NODES", ""),
             typesense_api_key=os.environ.get("TYPESENSE_API_KEY", ""),
             typesense_collection=os.environ.get("TYPESENSE_COLLECTION") or "customs-archive",
+            public_url=(os.environ.get("PUBLIC_URL") or "").strip().rstrip("/"),
             reader_memory_mb=_env_int("READER_MEMORY_MB", 768),
             reader_seconds=_env_int("READER_SECONDS", 300),
             max_text_chars=_env_int("MAX_TEXT_CHARS", 5_000_000),

@@ -36,7 +36,7 @@ def api_search():
     return jsonify(search_json(svc.search(req), request.args.get("ui")))
 
 
-@bp.get("/api/doc/<path:doc_id>")
+@bp.get("/api/doc/<doc_id:doc_id>")
 def api_doc(doc_id: str):
     """A document with all its passages."""
     try:

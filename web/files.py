@@ -16,7 +16,7 @@ bp = Blueprint("files", __name__)
 
 def corpus_file(corpus_dir: Path, doc_id: str) -> Path | None:
     """The file of `doc_id` when it is a regular file inside the corpus folder (symlinks resolved)."""
-    if not doc_id or "\\" in doc_id or "\x00" in doc_id or doc_id.startswith("/"):
+    if not doc_id or "\x00" in doc_id or doc_id.startswith("/"):
         return None
     parts = doc_id.split("/")
     if any(p in ("", ".", "..") for p in parts):
@@ -31,7 +31,7 @@ def corpus_file(corpus_dir: Path, doc_id: str) -> Path | None:
     return path
 
 
-@bp.get("/file/<path:doc_id>")
+@bp.get("/file/<doc_id:doc_id>")
 def download(doc_id: str):
     """The original file of an indexed document, as an attachment; 404 for anything else."""
     lang = ui_lang()
@@ -42,4 +42,9 @@ def download(doc_id: str):
     path = corpus_file(current_app.config["SETTINGS"].corpus_dir, doc_id) if known else None
     if path is None:
         abort(404, description=t("file_not_found", lang))
-    return send_file(path, as_attachment=True, download_name=path.name, max_age=0, conditional=True)
+    return send_file(path, as_attachment=True, download_name=_header_safe(path.name), max_age=0, conditional=True)
+
+
+def _header_safe(name: str) -> str:
+    """A file name fit for a Content-Disposition header: control characters (a newline) replaced."""
+    return "".join("_" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in name)

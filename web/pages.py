@@ -200,7 +200,7 @@ def _suggestions(svc, req, args, lang: str) -> list[dict]:
 
 
 # -- the document page -------------------------------------------------------------------------
-@bp.get("/doc/<path:doc_id>")
+@bp.get("/doc/<doc_id:doc_id>")
 def doc_page(doc_id: str):
     """A document: metadata and all passages, each with an anchor #p-N; search terms marked."""
     lang = ui_lang()
@@ -239,7 +239,7 @@ def doc_page(doc_id: str):
         p["prev_match"] = matched[i - 1] if i > 0 else None
         p["next_match"] = matched[i + 1] if i + 1 < len(matched) else None
         p["match_no"] = i + 1
-    base = request.url_root.rstrip("/")
+    base = current_app.config["SETTINGS"].public_url  # "" = relative: never the Host header
     path = doc_path(doc["doc_id"])
     carried = [("q", q)] if q else []
     carried += [("expand", "0")] if q and not expand else []

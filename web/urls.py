@@ -3,6 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from werkzeug.routing import PathConverter
+
+
+class DocIdConverter(PathConverter):
+    """A document id in a URL: a path whose names may hold any character but "/", newlines too
+    (Werkzeug's own path converter stops at a newline)."""
+
+    regex = "[^/](?s:.)*?"
+
 # parameters that select documents (shown in the constraints bar) and those that only present them
 FILTER_KEYS = ("year", "year_from", "year_to", "partner", "topic", "lang")
 VIEW_KEYS = ("sort", "per_page", "page", "expand")
