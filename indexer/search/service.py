@@ -88,6 +88,8 @@ class SearchService:
               filters: Filters) -> list[Hit]:
         be = self.backend
         marker = Highlighter.for_plan(plan)
+        # the partners and topics ticked are marked too, so a passage's window shows why it was chosen
+        marker.tags |= {("partner", x) for x in filters.partners} | {("topic", x) for x in filters.topics}
         scored = be.passages([pid for d in page for pid, _s in best.get(d, [])])
         hits = []
         for doc_id in page:

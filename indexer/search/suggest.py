@@ -1,14 +1,16 @@
 """Did you mean: a respelling of a query, offered only if it finds more.
 
 Two respellings are tried: each unknown word replaced by the nearest word of the index's own
-vocabulary, and each word that is a slip of a partner's or topic's name (in either language)
-replaced by the name; the one finding more documents is offered.
+vocabulary (or, for an English word, of the general lexicon's: its translations may be in the
+index), and each word that is a slip of a partner's or topic's name (in either language) replaced
+by the name; the one finding more documents is offered.
 """
 from __future__ import annotations
 
 import re
 
 from indexer.analysis.textnorm import fold, is_han
+from indexer.analysis.lexicon import get_lexicon
 from indexer.analysis.variants import suggest_name
 
 from .facets import Filters
@@ -44,6 +46,9 @@ def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, planner
             if tried > SUGGEST_MAX_WORDS:  # each look-up walks the term dictionary
                 break
             found = backend.similar_terms(word, max_distance, prefix)
+            if not found and not han and not get_lexicon().chinese_for(word):
+                # a misspelt English word the index lacks: the dictionary's nearest may translate into words it has
+                found = get_lexicon().nearest_english(word, max_distance)[:1]
             if found:
                 replacements[c.raw if han else word] = found[0]
     best: Suggestion | None = None
@@ -55,10 +60,9 @@ def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, planner
 
 
 def _respellings(query: str, plan: QueryPlan, replacements: dict[str, str]) -> list[str]:
-    """The query with vocabulary replacements, and with names for slips of names (each when it differs)."""
+    """The query with names for slips of names, and with vocabulary replacements (each when it differs;
+    on a tie the name, as the taxonomy writes it, is offered)."""
     out = []
-    if replacements:
-        out.append(_replaced(query, plan, replacements))
     names = {}
     for c in plan.positive:
         if not (c.prefix or c.phrase):
@@ -67,6 +71,8 @@ def _respellings(query: str, plan: QueryPlan, replacements: dict[str, str]) -> l
                 names[c.raw] = found[0]
     if names:
         out.append(_replaced(query, plan, names))
+    if replacements:
+        out.append(_replaced(query, plan, replacements))
     return [t for t in dict.fromkeys(out) if t != query]
 
 

@@ -225,3 +225,23 @@ def test_readable_on_a_phone(browser, server):
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_the_page_says_what_happened_to_a_search(page, server):
+    """A respelling offered as a link with its count, a relaxed match and the words it lacks, expansions."""
+    shots = PROJECT_ROOT / "docs" / "screenshots"
+    page.goto(f"{server}/search?q=rules+of+orgin&ui=en")
+    suggestion = page.locator("p.suggestion a.respelled")
+    assert suggestion.inner_text() == "rules of origin"
+    assert "document" in page.locator("p.suggestion .count").inner_text()
+    page.screenshot(path=str(shots / "search-did-you-mean.png"), full_page=False)
+    suggestion.click()
+    page.wait_for_load_state()
+    assert int(page.locator("strong.total").get_attribute("data-total")) >= 2
+    assert "Also searched" in page.locator("p.expansions").inner_text()
+
+    page.goto(f"{server}/search?q=symposium+risk+management+kazakhstan&expand=0&ui=en")
+    assert page.locator("p.relaxed").is_visible()
+    missing = page.locator("p.missing").first.inner_text()
+    assert "Missing" in missing and "kazakhstan" in missing
+    page.screenshot(path=str(shots / "search-relaxed.png"), full_page=False)

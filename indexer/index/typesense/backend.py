@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from indexer.analysis.variants import edit_distance
 from indexer.search.facets import FACETS, PASSAGE_FACETS, Filters
 from indexer.search.plan import QueryPlan
 
@@ -198,20 +199,9 @@ class TypesenseBackend:
             for hl in h.get("highlights", []):
                 for t in hl.get("matched_tokens", []):
                     t = str(t).lower()
-                    if t != term and t[:prefix] == term[:prefix] and _distance(t, term) <= max_distance:
+                    if t != term and t[:prefix] == term[:prefix] and edit_distance(t, term, max_distance) <= max_distance:
                         seen[t] = seen.get(t, 0) + 1
-        return sorted(seen, key=lambda t: (_distance(t, term), -seen[t], t))[:1]
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (short words only: suggestions)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+        return sorted(seen, key=lambda t: (edit_distance(t, term, max_distance), -seen[t], t))[:1]
 
 
 def read_meta(cluster: Cluster, collection: str) -> dict:
