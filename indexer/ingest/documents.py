@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from indexer.analysis.taxonomy import load_taxonomy
 from indexer.analysis.textnorm import is_han
 
+from .events import extract_events
 from .dates import document_date, parse_date, year_of, years_in
 from .extract import Extracted
 from .passages import cut_passages
@@ -45,6 +46,7 @@ class Document:
     catalog: dict = field(default_factory=dict)  # archivist-supplied metadata, shown as such
     extracted: dict = field(default_factory=dict)  # what extraction found (title, date, source_url)
     warnings: list[str] = field(default_factory=list)
+    events: list = field(default_factory=list)  # Event records (indexer.ingest.events), in passage order
 
     def to_dict(self) -> dict:
         """Plain data (for storage and JSON)."""
@@ -114,8 +116,10 @@ def document_from_extracted(ex: Extracted, doc_id: str, catalog: dict,
         unknown += [i for i in source.get("topics", []) if i not in taxonomy.topics]
         if unknown:
             warnings.append(f"{source_name}: unknown partner/topic ids ignored: {', '.join(unknown)}")
-    return Document(
+    doc = Document(
         doc_id=doc_id, title=title, date=date, year=year_of(date), lang=detect_lang(full_text),
         kind=ex.kind, partners=sorted(partners), topics=sorted(topics), years=sorted(years),
         passages=passages, catalog=dict(catalog), extracted=extracted, warnings=warnings,
     )
+    doc.events = extract_events(doc)
+    return doc

@@ -1,0 +1,73 @@
+"""Sentences of Chinese and English text, as spans of the original string.
+
+Chinese sentences end at 。！？； (and their ASCII forms); English ones at . ! ? followed by a
+space and a capital, a digit or a quote, except after abbreviations (No., Art., e.g., U.S.,
+initials). A line break ends a sentence too, except inside a run of short lines without final
+punctuation (slides and headings broken over lines: "国际贸易“单一窗口”1.0版 / 2014年6月30日 /
+上线运行"), which is read as one.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.analysis.textnorm import is_han
+
+_ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+_EN_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
+_ABBREV = re.compile(
+    r"(?:\b(?:No|Nos|Art|Arts|Para|Paras|Mr|Mrs|Ms|Dr|Prof|St|Co|Ltd|Inc|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|"
+    r"Aug|Sep|Sept|Oct|Nov|Dec|Fig|Vol|pp|cf|approx|Rev|Gen|Gov|Hon|Jr|Sr|Mt|ed|eds)"
+    r"|\b(?:e\.g|i\.e|a\.m|p\.m|U\.S|U\.K|U\.N)|(?<![A-Za-z])[A-Z])\.$")
+_LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5}|[a-z])[.)]", re.I)
+SHORT_LINE = 24  # lines shorter than this, without final punctuation, are fragments of one sentence
+_FINAL = re.compile(r"[。！？；!?;.:：…”」』)）]\s*$")
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """Lines as spans, short unpunctuated lines glued to the next."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    glue = False
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            glue = False
+            continue
+        if glue and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        stripped = line.strip()
+        glue = len(stripped) < SHORT_LINE and not _FINAL.search(stripped)
+    return spans
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, in order, without surrounding whitespace."""
+    out: list[tuple[int, int]] = []
+    for ls, le in _line_spans(text):
+        line = text[ls:le]
+        cuts = {m.end() for m in _ZH_END.finditer(line)}
+        for m in _EN_END.finditer(line):
+            if not _ABBREV.search(line[max(0, m.start() - 8):m.start() + 1]):
+                cuts.add(m.end())
+        start = 0
+        for cut in sorted(cuts) + [len(line)]:
+            piece = line[start:cut]
+            if cut < len(line) and _LIST_MARKER.fullmatch(piece.strip()):
+                continue  # "1. Symposium on ...": a list number, not a sentence
+
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                trail = len(piece.rstrip())
+                out.append((ls + start + lead, ls + start + trail))
+            start = cut
+    return out
+
+
+def sentence_lang(sentence: str) -> str:
+    """"zh" when Han characters carry the sentence, else "en"."""
+    han = sum(1 for c in sentence if is_han(c))
+    latin = sum(1 for c in sentence if c.isascii() and c.isalpha())
+    return "zh" if han * 3 >= latin else "en"
