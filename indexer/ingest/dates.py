@@ -236,7 +236,7 @@ _ZH_DAY = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四
 
 # 2005 年 9 月 7 日 (至 9 日) / 2006 年九月 / 2015年底; the range part is read separately
 _M_ZH_FULL = re.compile(_D + _Y + r"\s*年\s*(?:" + _ZH_MONTH + r"\s*月\s*(?:" + _ZH_DAY +
-                        r"\s*(日|号)?(?![\d.%]))?)?")
+                        r"\s*(?:(日|号)|(?![\d.%])))?)?")
 _M_ZH_RANGE = re.compile(r"\s*(?:[-–—－~～至到]\s*|\s+(?=\d{1,2}\s*日))(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*(?:日|号)")
 _M_ZH_RANGE_NO_MARK = re.compile(r"\s*[-–—－~～至到]\s*(\d{1,2})\s*(?:日|号)")
 # 2月4日, 8 月 31 日, 11 月初: a date without its year
@@ -351,7 +351,8 @@ def find_dates(text: str) -> list[DateMention]:
             elif not m.group(4):  # "2006 年 4参加": a stray digit, not a day
                 d, end = None, m.start(3)
         q = re.match(r"\s*(年内|全年|年度|底|末|初|内|中|前|以前|之前|后|以后|以来|起|版)", text[end:end + 6]) if not mo else \
-            re.match(r"\s*(初|中旬|上旬|下旬|底|末|份|起|前|以前|之前|后|以后|以来)", text[end:end + 6])
+            re.match(r"\s*(初|中旬|上旬|下旬|底|末|份|起|前|以前|之前|后|以后|以来)", text[end:end + 6]) if not d else \
+            re.match(r"\s*(起|前|以前|之前|后|以后|以来)", text[end:end + 6])
         if q:
             qualifier = q.group(1)
         add(DateMention(m.start(), end, y, mo, d, end_mo, end_d, qualifier=qualifier))

@@ -18,12 +18,12 @@ def test_title_joins_a_document_type_line():
 def test_title_broken_after_a_function_word_continues():
     assert find_title(["Guidelines for the Implementation of", "ASEAN Commitments on Non-Tariff Measures",
                        "1. Introduction"]) == "Guidelines for the Implementation of ASEAN Commitments on Non-Tariff Measures"
-    assert find_title(["FACT SHEET ON", "MUTUAL RECOGNITION", "ABOUT"]) == "FACT SHEET ON MUTUAL RECOGNITION"
+    assert find_title(["FACT SHEET ON", "MUTUAL RECOGNITION", "ABOUT"]) == "Fact Sheet on Mutual Recognition"
 
 
 def test_prose_is_not_a_title():
     assert find_title(["这是一个句子。后面还有。", "另一个句子，带着逗号，还有逗号，很多逗号"]) is None
-    assert title_from_filename("dir/customs-gazetteer-ocr.txt") == "Customs Gazetteer OCR"
+    assert title_from_filename("dir/customs-gazetteer-ocr.txt") == "Customs Gazetteer"  # "ocr" says how, not what
 
 
 def test_chrome_lines():
