@@ -30,7 +30,7 @@ from .lifetime import die_with_parent
 from .local import engine, publish
 from .local.store import FileState, Store
 
-PASSAGE_VERSION = "4"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+PASSAGE_VERSION = "5"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 # From this many files to (re)index, the engine indexes in parallel sub-writers, one segment
 # each; a small incremental build stays in one process (forking costs more than it saves).

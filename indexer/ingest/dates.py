@@ -298,6 +298,14 @@ class DateMention:
         return _fmt(y, self.end_month or self.month, self.end_day)
 
 
+def _words_dates(text: str, add) -> None:
+    for m in _M_EN_WORDS.finditer(text):
+        day = _ordinal_word(m.group(1))
+        year = _year_words(m.group(3)) if not m.group(3).isdigit() else int(m.group(3))
+        if day and year and 1 <= day <= 31:
+            add(DateMention(m.start(), m.end(), year, _MONTHS[m.group(2).lower().rstrip(".")], day))
+
+
 def _overlaps(found: list[DateMention], s: int, e: int) -> bool:
     return any(m.start < e and s < m.end for m in found)
 
@@ -321,16 +329,21 @@ def find_dates(text: str) -> list[DateMention]:
         if not _overlaps(found, m.start, m.end):
             found.append(m)
 
-    for m in _M_EN_WORDS.finditer(text):
-        day = _ordinal_word(m.group(1))
-        year = _year_words(m.group(3)) if not m.group(3).isdigit() else int(m.group(3))
-        if day and year and 1 <= day <= 31:
-            add(DateMention(m.start(), m.end(), year, _MONTHS[m.group(2).lower().rstrip(".")], day))
-    for m in _ZH_SPAN.finditer(text):
+    # each pattern runs only where what it needs is there (this runs on every dated sentence of a build)
+    digit = bool(re.search(r"\d", text))
+    latin = bool(re.search(r"[A-Za-z]", text))
+    nian, yue, ri = "年" in text, "月" in text, "日" in text
+    lower = text.lower() if latin else ""
+    if latin and "day of" in lower:
+        _words_dates(text, add)
+    if not (digit or nian or yue or ri or latin):
+        return found
+
+    for m in _ZH_SPAN.finditer(text) if nian else ():
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= a + 30:
             add(DateMention(m.start(), m.end(), a, span=True))
-    for m in _M_ZH_FULL.finditer(text):
+    for m in _M_ZH_FULL.finditer(text) if nian and digit else ():
         y = int(m.group(1))
         mo = _zh_number(m.group(2)) if m.group(2) else None
         d = _zh_number(m.group(3)) if m.group(3) else None
@@ -356,27 +369,28 @@ def find_dates(text: str) -> list[DateMention]:
         if q:
             qualifier = q.group(1)
         add(DateMention(m.start(), end, y, mo, d, end_mo, end_d, qualifier=qualifier))
-    for m in _M_EN_DMY.finditer(text):
+    en_dates = latin and digit
+    for m in _M_EN_DMY.finditer(text) if en_dates else ():
         y, mo = int(m.group(4)), _MONTHS[m.group(3).lower().rstrip(".")]
         d, d2 = int(m.group(1)), int(m.group(2)) if m.group(2) else None
         if 1 <= d <= 31:
             add(DateMention(m.start(), m.end(), y, mo, d, None, d2 if d2 and d < d2 <= 31 else None))
-    for m in _M_EN_MDY.finditer(text):
+    for m in _M_EN_MDY.finditer(text) if en_dates else ():
         y, mo = int(m.group(4)), _MONTHS[m.group(1).lower().rstrip(".")]
         d, d2 = int(m.group(2)), int(m.group(3)) if m.group(3) else None
         if 1 <= d <= 31:
             add(DateMention(m.start(), m.end(), y, mo, d, None, d2 if d2 and d < d2 <= 31 else None))
-    for m in _M_EN_MY.finditer(text):
+    for m in _M_EN_MY.finditer(text) if en_dates else ():
         word = m.group(1)
         if word.lower().rstrip(".") in ("may", "march") and word[0].islower():
             continue  # "may 2004" in running text is rare; "you may 2..." is not a date
         add(DateMention(m.start(), m.end(), int(m.group(2)), _MONTHS[word.lower().rstrip(".")]))
-    for m in _NUM_DATE.finditer(text):
+    for m in _NUM_DATE.finditer(text) if digit else ():
         mo = int(m.group(3))
         d = int(m.group(4)) if m.group(4) else None
         if 1 <= mo <= 12 and (d is None or 1 <= d <= 31):
             add(DateMention(m.start(), m.end(), int(m.group(1)), mo, d))
-    for m in _M_ZH_RELATIVE.finditer(text):
+    for m in _M_ZH_RELATIVE.finditer(text) if nian else ():
         word = m.group(1)
         rel = {"今年": "this-year", "本年": "this-year", "去年": "last-year", "上年": "last-year", "前年": "last-year",
                "明年": "next-year", "次年": "next-year", "翌年": "next-year"}.get(word, "same-year")
@@ -385,7 +399,7 @@ def find_dates(text: str) -> list[DateMention]:
         mo = _zh_number(m.group(2)) if m.group(2) else None
         d = int(m.group(3)) if m.group(3) else None
         add(DateMention(m.start(), m.end(), None, mo if mo and 1 <= mo <= 12 else None, d, relative=rel))
-    for m in _M_ZH_MD.finditer(text):
+    for m in _M_ZH_MD.finditer(text) if yue else ():
         mo = _zh_number(m.group(1))
         d = int(m.group(2)) if m.group(2) else None
         if not mo or not 1 <= mo <= 12 or (d and not 1 <= d <= 31):
@@ -400,22 +414,23 @@ def find_dates(text: str) -> list[DateMention]:
                     end, end_mo, end_d = rng.end(), (e_mo if rng.group(1) else None), e_d
         add(DateMention(m.start(), end, None, mo, d, end_mo, end_d, relative="no-year",
                         qualifier=None if d else m.group(3)))
-    for m in _M_EN_DM.finditer(text):
+    on = latin and digit and ("on " in text or "On " in text)
+    for m in _M_EN_DM.finditer(text) if on else ():
         mo = _MONTHS.get(m.group(2).lower().rstrip("."))
         if mo and 1 <= int(m.group(1)) <= 31:
             add(DateMention(m.start(), m.end(), None, mo, int(m.group(1)), relative="no-year"))
-    for m in _M_EN_MD.finditer(text):
+    for m in _M_EN_MD.finditer(text) if on else ():
         mo = _MONTHS.get(m.group(1).lower().rstrip("."))
         if mo and 1 <= int(m.group(2)) <= 31:
             add(DateMention(m.start(), m.end(), None, mo, int(m.group(2)), relative="no-year"))
-    for m in _M_ZH_DAY.finditer(text):
+    for m in _M_ZH_DAY.finditer(text) if ri and digit else ():
         if 1 <= int(m.group(1)) <= 31:
             add(DateMention(m.start(), m.end(), None, None, int(m.group(1)), relative="day-only"))
-    for m in _M_ZH_SAME_DAY.finditer(text):
+    for m in _M_ZH_SAME_DAY.finditer(text) if ri or "天" in text else ():
         add(DateMention(m.start(), m.end(), None, relative="same-day"))
-    for m in _M_RECENT.finditer(text):
+    for m in _M_RECENT.finditer(text) if "前" in text or "近日" in text or "recent" in lower or "earlier" in lower else ():
         add(DateMention(m.start(), m.end(), None, relative="recent"))
-    if _has_latin_prose(text):
+    if en_dates and _has_latin_prose(text):
         for m in _M_EN_YEAR.finditer(text):
             y = int(m.group(1))
             if y <= _ENGLISH_YEAR_MAX and not _label_year(text, m.start()):

@@ -5,7 +5,6 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from indexer.analysis.taxonomy import load_taxonomy
-from indexer.analysis.textnorm import is_han
 
 from .dates import document_date, parse_date, year_of, years_in
 from .events import merge_events, passage_events
@@ -61,11 +60,14 @@ class Document:
         return asdict(self)
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+_LATIN = re.compile(r"[A-Za-z]+")
+
+
 def detect_lang(text: str) -> str:
     """"zh" when Han characters carry the text, else "en"."""
-    han = sum(1 for c in text if is_han(c))
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
-    return "zh" if han * 3 >= latin else "en"
+    # counted with regular expressions: a character loop here was a tenth of the build's ingest time
+    return "zh" if sum(map(len, _HAN.findall(text))) * 3 >= sum(map(len, _LATIN.findall(text))) else "en"
 
 
 def plausible_title(title: str | None) -> bool:
@@ -118,15 +120,19 @@ def document_from_extracted(ex: Extracted, doc_id: str, catalog: dict,
     taxonomy = load_taxonomy()
     passages: list[Passage] = []
     blocks = ex.kind in BLOCK_KINDS
+    spans: dict[int, list] = {}  # taxonomy mentions per passage, found once for tags and events
     for page, chunk, article in cut_structured([(p.number, p.text) for p in ex.pages], target, maximum, blocks):
-        partners, topics = taxonomy.tag(chunk)
+        found = taxonomy.find(chunk)
+        spans[len(passages)] = found
+        partners = sorted({i for _s, _e, k, i in found if k == "partner"})
+        topics = sorted({i for _s, _e, k, i in found if k == "topic"})
         passages.append(Passage(
             n=len(passages), text=chunk, page=page, years=years_in(chunk),
             partners=partners, topics=topics, lang=detect_lang(chunk), article=article,
         ))
     full_text = ex.text
     lines = full_text.splitlines()
-    body_lang = text_lang(full_text[:6000])
+    body_lang = text_lang(full_text[:2500])
 
     extracted: dict = {k: v for k, v in ex.meta.items() if k in ("date", "file_date") and v}
     choice = None
@@ -185,9 +191,9 @@ def document_from_extracted(ex: Extracted, doc_id: str, catalog: dict,
         title_lang=title_lang, author=catalog.get("author") or extracted.get("author"),
         source_url=catalog.get("source_url") or extracted.get("source_url"),
     )
-    found = passage_events(doc)
-    date_passages(doc, found)
-    doc.events = merge_events(found)
+    mentions = passage_events(doc, spans)
+    date_passages(doc, mentions)
+    doc.events = merge_events(mentions)
     return doc
 
 

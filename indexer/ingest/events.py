@@ -25,7 +25,9 @@ Within a document, mentions of one event (same kind and date) are merged.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from indexer.analysis.taxonomy import load_taxonomy
 
@@ -89,8 +91,51 @@ _EN_TRIGGERS = [
 ]
 _ZH_RX = [(k, re.compile(p)) for k, p in _ZH_TRIGGERS]
 _EN_RX = [(k, re.compile(p)) for k, p in _EN_TRIGGERS]
-_ANY_SIGNAL = re.compile("|".join(p for _k, p in _ZH_TRIGGERS + _EN_TRIGGERS) + "|" + _EN_MEETING_NOUN + "|"
-                         + _ZH_MEETING_NOUN + r"|研讨会|论坛")
+# the literal stems of every signal word and the kinds they can signal, for a linear scan before
+# any regular expression runs: a passage without one has no event, and a sentence is read only
+# with the patterns of the kinds its stems allow (this keeps the build fast)
+_STEM_KINDS = {  # kind: (Chinese stems, English stems)
+    "agreement": ("签署 签订 签定 签字 缔结 接署 达成", "signed|signing|singed|concluded|done at|done on"),
+    "meeting": ("举行 召开 开幕 闭幕 举办 主办 承办 出席 列席 参加 参会 与会",
+                "held|convened|hosted|took place|attended|opened"),
+    "entry-into-force": ("生效 施行 实施 正式", "into force|took effect|with effect|effective|started|began|commenced|"
+                                          "implemented|operational"),
+    "launch": ("启动 启用 上线 开通 成立 揭牌 挂牌 试点 推出 建立",
+               "launched|established|founded|set up|inaugurated|went live|rolled out|piloted|started|began"),
+    "accession": ("加入 成为", "acceded|accession|joined|became|ratified|deposited"),
+    "certification": ("签发 颁发 核发 认证", "certified|accredited|validated|certificate"),
+    "other": ("通过 公布 发布 颁布 修正 修订 废止 改称 更名 移址 迁址",
+              "adopted|amended|renamed|published|endorsed|relocated|promulgated"),
+    "noun": ("日起 会议 年会 论坛 研讨会 大会 峰会 博览会 会谈 座谈会 发布会",
+             "symposium|seminar|workshop|forum|conference|summit|meeting|session|retreat|dialogue|roundtable|expo"),
+}
+
+
+@lru_cache(maxsize=1)
+def _stem_automaton():
+    import ahocorasick
+
+    kinds: dict[str, set[str]] = {}
+    for kind, (zh, en) in _STEM_KINDS.items():
+        for w in zh.split() + en.split("|"):
+            kinds.setdefault(w, set()).add(kind)
+    a = ahocorasick.Automaton()
+    for w, ks in kinds.items():
+        a.add_word(w, frozenset(ks))
+    a.make_automaton()
+    return a
+
+
+def _signal_hits(text: str) -> list[tuple[int, frozenset]]:
+    """(end offset, kinds) of each signal stem in `text` (case-insensitive)."""
+    return [(end + 1, ks) for end, ks in _stem_automaton().iter(text.lower())]
+
+
+# a full date that later sentences may lean on ("8 月 31 日" after "2007 年 7 月 31 日")
+_CONTEXT_DATE = re.compile(r"(?:1[89]|20)\d\d\s*年\s*\d{1,2}\s*月|(?:1[89]|20)\d\d[-/.]\d{1,2}|"
+                           r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:1[89]|20)\d\d|"
+                           r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+(?:1[89]|20)\d\d|\d{1,2}\s*日")
+_DATEISH = re.compile(r"\d|[年月日]|当天|日前|近日|\b(?:day|recently|hundred|thousand)\b", re.I)
 _HEADING_MEETING = re.compile(r"\b" + _EN_MEETING_NOUN + r"\b|研讨会|论坛|年会|峰会|(?<!代表)大会|博览会|座谈会")
 
 # what an agreement is called: an "adopted" declaration is an agreement, an adopted law is not
@@ -312,16 +357,47 @@ def _summary(sentence: str, masked: str, lang: str, t_start: int, t_end: int, da
     return text
 
 
-def _partners(text: str, lang: str) -> tuple[list[str], list[str]]:
-    tax = load_taxonomy()
-    text = re.sub(r"(?<=[a-z]{3})\d{1,2}\b", "", text)  # a footnote mark glued to a name: "Malaysia1"
-    return tax.tag(_repair_ocr(text) if re.search(r"[\u4e00-\u9fff]", text) else text)
+_SELF = re.compile(r"本法|本条例|本规定|本办法|本协定|本公约|\b(?:this|the present) (?:Agreement|Convention|Protocol|Act|Law|Regulations?)\b")
 
 
-def _triggers(sentence: str, masked: str, lang: str) -> list[tuple[int, int, str]]:
+def _named(summary: str, lang: str, title: str, kind: str = "") -> str:
+    """A summary that says "本法" / "this Agreement", says next to nothing ("施行"), or tells of a
+    Chinese text's adoption or entry into force without naming it, with the document's title in
+    front, so that the line stands alone in a register."""
+    if not title or title in summary:
+        return summary
+    unnamed = lang == "zh" and kind in ("other", "entry-into-force") and "《" not in summary
+    if _SELF.search(summary) or unnamed or len(summary) < (8 if lang == "zh" else 20):
+        return f"《{title}》{summary}" if lang == "zh" else f"{title}: {summary}"
+    return summary
+
+
+def _partners(text: str, spans, a: int, b: int) -> tuple[list[str], list[str]]:
+    """Partners and topics named in text[a:b]: the passage's taxonomy mentions there, plus what
+    the sentence names once OCR confusions are undone or footnote marks taken off ("Malaysia1")."""
+    partners = {i for s, _e, k, i in spans if a <= s < b and k == "partner"}
+    topics = {i for s, _e, k, i in spans if a <= s < b and k == "topic"}
+    piece = text[a:b]
+    fixed = re.sub(r"(?<=[a-z]{3})\d{1,2}\b", "", piece)
+    if _HAN_RX.search(piece):
+        fixed = _repair_ocr(fixed)
+    if fixed != piece:
+        more_p, more_t = load_taxonomy().tag(fixed)
+        partners.update(more_p)
+        topics.update(more_t)
+    return sorted(partners), sorted(topics)
+
+
+_HAN_RX = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _triggers(sentence: str, masked: str, lang: str, kinds: frozenset = frozenset(KINDS)) -> list[tuple[int, int, str]]:
+    """Signal words of the sentence (outside titles) as (start, end, kind), for the kinds whose stems it has."""
     found: list[tuple[int, int, str]] = []
     for rx_list in ((_ZH_RX if lang == "zh" else _EN_RX), (_EN_RX if lang == "zh" else [])):
         for kind, rx in rx_list:
+            if kind not in kinds:
+                continue
             for m in rx.finditer(masked):
                 found.append((m.start(), m.end(), kind))
     # a Chinese sentence may quote an English name and vice versa; the other language's signal
@@ -398,23 +474,36 @@ def _resolve_all(dates: list[DateMention], si: int, ctx: _Ctx, doc: _DocDate) ->
 
 
 def _events_in_passage(p, doc_id: str, doc: _DocDate, title_tags: tuple[list[str], list[str]],
-                       carry: str = "") -> list[Event]:
+                       carry: str = "", tax_spans=None, doc_title: str = "") -> list[Event]:
     """Events of one passage; `carry` is the end of the previous passage (a sentence cut by the
-    passage boundary is read with it when naming the instrument)."""
+    passage boundary is read with it when naming the instrument), `tax_spans` the passage's
+    taxonomy mentions when already found."""
     text = p.text
-    if not _ANY_SIGNAL.search(text) and not re.search(r"\d\s*日\s*起", text):
+    hits = _signal_hits(text)
+    if not hits:
         return []
+    ends = [e for e, _ks in hits]
+    if tax_spans is None:
+        tax_spans = load_taxonomy().find(text)
     ctx = _Ctx()
     out: list[Event] = []
     spans = split_sentences(text)
     for si, (ss, se) in enumerate(spans):
         sentence = text[ss:se]
-        lang = sentence_lang(sentence)
+        first = bisect_left(ends, ss + 1)
+        kinds = frozenset().union(*(ks for e, ks in hits[first:bisect_left(ends, se + 1)]))
+        if not _DATEISH.search(sentence) and not (kinds and _ANAPHORA.search(sentence)):
+            continue
+        if not kinds:
+            if _CONTEXT_DATE.search(sentence):  # only its dates, as context for the next sentences
+                _resolve_all(find_dates(sentence), si, ctx, doc)
+            continue
         dates = find_dates(sentence)
         resolved = _resolve_all(dates, si, ctx, doc)
+        lang = sentence_lang(sentence)
         masked = _masked(sentence)
         anaphora = bool(_ANAPHORA.search(sentence))
-        triggers = _triggers(sentence, masked, lang) if _ANY_SIGNAL.search(sentence) else []
+        triggers = _triggers(sentence, masked, lang, kinds)
         found: list[Event] = []
         if not (dates or (triggers and anaphora)):
             continue
@@ -426,7 +515,9 @@ def _events_in_passage(p, doc_id: str, doc: _DocDate, title_tags: tuple[list[str
             # "2015年5月1日起，覆盖到全国42个直属海关": from a day on, a rule applies
             for d in dates:
                 if d.qualifier == "起" and d.precision == "day" and (d.start <= 2 or sentence[:d.start].endswith("\n")):
-                    triggers = [(d.end, d.end + 1, "entry-into-force")]
+                    after = re.search(r"[，,]\s*", sentence[d.end:])  # what applies from then on: the next clause
+                    at = d.end + after.end() if after else d.end
+                    triggers = [(at, at + 1, "entry-into-force")]
                     break
         valid = []
         for t in triggers:
@@ -467,16 +558,15 @@ def _events_in_passage(p, doc_id: str, doc: _DocDate, title_tags: tuple[list[str
             planned = _planned(sentence, lang, max(0, min(a, clause_start)), b, t_start)
             if doc.iso and len(doc.iso) == 10 and source == "text" and date[:len(doc.iso)] > doc.iso:
                 planned = True  # a date after the document's own: announced, not reported
-            context = sentence
-            if heading and si + 1 < len(spans):
-                context = sentence + " " + text[spans[si + 1][0]:spans[si + 1][1]]
-            partners, topics = _partners(context, lang)
+            end = spans[si + 1][1] if heading and si + 1 < len(spans) else se  # a heading's event: its next sentence too
+            partners, topics = _partners(text, tax_spans, ss, end)
             partners = sorted(set(partners) | set(title_tags[0]))
             topics = sorted(set(topics) | set(title_tags[1])) if not topics else topics
+            summary = _summary(sentence, masked, lang, t_start, t_end, dates[k] if k is not None else None)
             found.append(Event(
                 date=date, date_end=date_end, precision=precision, kind=kind, partners=partners,
                 place=_place(sentence, masked, lang, t_start, t_end), topics=topics,
-                summary=_summary(sentence, masked, lang, t_start, t_end, dates[k] if k is not None else None),
+                summary=_named(summary, lang, doc_title, kind),
                 evidence=re.sub(r"\s+", " ", sentence).strip()[:600], n=p.n, page=p.page, doc_id=doc_id,
                 status="planned" if planned else "done", date_source=source, lang=lang,
                 article=getattr(p, "article", None),
@@ -519,14 +609,16 @@ def merge_events(events: list[Event]) -> list[Event]:
     return out
 
 
-def passage_events(document) -> list[Event]:
-    """Every event mention of a Document's passages, in order, not yet merged."""
+def passage_events(document, spans: dict | None = None) -> list[Event]:
+    """Every event mention of a Document's passages, in order, not yet merged; `spans` gives each
+    passage's taxonomy mentions by passage number when the caller has them."""
     doc = _DocDate.of(parse_date(document.date) if document.date else None)
     title_tags = load_taxonomy().tag(document.title or "")
     events: list[Event] = []
     carry = ""
     for p in document.passages:
-        events.extend(_events_in_passage(p, document.doc_id, doc, title_tags, carry))
+        events.extend(_events_in_passage(p, document.doc_id, doc, title_tags, carry, (spans or {}).get(p.n),
+                                         document.title or ""))
         carry = p.text[-200:]
     return events
 

@@ -14,9 +14,12 @@ _MARKER_START = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[A-Z(\"“])")
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
 def weight(text: str) -> float:
     """Length in reading units: a Han character counts 1, other characters a half."""
-    han = sum(1 for c in text if is_han(c))
+    han = sum(map(len, _HAN_RUN.findall(text)))  # counted by runs: a loop over characters cost a fifth of ingest time
     return han + (len(text) - han) / 2
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis.textnorm import is_han
-
 _ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 _EN_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
 _ABBREV = re.compile(
@@ -66,8 +64,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN = re.compile(r"[A-Za-z]+")
+
+
 def sentence_lang(sentence: str) -> str:
     """"zh" when Han characters carry the sentence, else "en"."""
-    han = sum(1 for c in sentence if is_han(c))
-    latin = sum(1 for c in sentence if c.isascii() and c.isalpha())
-    return "zh" if han * 3 >= latin else "en"
+    return "zh" if sum(map(len, _HAN.findall(sentence))) * 3 >= sum(map(len, _LATIN.findall(sentence))) else "en"

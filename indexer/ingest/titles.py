@@ -80,14 +80,17 @@ _STOPWORDS = {
     "es": "el la los las de del y para sobre en con por una un convenio acuerdo aduanas",
 }
 _STOPSETS = {k: set(v.split()) for k, v in _STOPWORDS.items()}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KANA = re.compile(r"[\u3040-\u30ff]+")
+_LATIN = re.compile(r"[A-Za-z]+")
 
 
 def text_lang(text: str) -> str:
     """Language of a short text: "zh" (Han), "ja" (kana), else the Latin language whose common
     words it uses most ("en" when nothing tells)."""
-    han = sum(1 for c in text if is_han(c))
-    kana = sum(1 for c in text if "\u3040" <= c <= "\u30ff")
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    han = sum(map(len, _HAN.findall(text)))
+    kana = sum(map(len, _KANA.findall(text)))
+    latin = sum(map(len, _LATIN.findall(text)))
     if kana and kana * 4 >= han:
         return "ja"
     if han * 3 >= latin and han:
@@ -99,8 +102,11 @@ def text_lang(text: str) -> str:
 
 
 # -- cleaning ----------------------------------------------------------------------------------------
+_LETTER = re.compile(r"[^\W\d_]+")  # letters of any script, Han included
+
+
 def _meaningful(s: str) -> int:
-    return sum(1 for c in s if c.isalpha() or is_han(c))
+    return sum(map(len, _LETTER.findall(s)))
 
 
 def _balanced(s: str) -> bool:
@@ -161,14 +167,15 @@ def smart_title(s: str) -> str:
 
 def _caps_heading(s: str) -> bool:
     outside = re.sub(r"\([^)]*\)", "", s)
-    letters = [c for c in outside if c.isalpha() and c.isascii()]
-    return len(letters) >= 6 and sum(1 for c in letters if c.isupper()) >= 0.85 * len(letters) and len(s.split()) >= 2
+    letters = sum(map(len, _LATIN.findall(outside)))
+    upper = sum(map(len, re.findall(r"[A-Z]+", outside)))
+    return letters >= 6 and upper >= 0.85 * letters and len(s.split()) >= 2
 
 
-def garbled(s: str) -> bool:
-    """A line OCR has mangled: Latin letters or symbols stuck inside Chinese, or misread characters
-    (悔关 for 海关) that a dictionary puts right."""
-    han = sum(1 for c in s if is_han(c))
+def garbled(s: str, dictionary: bool = True) -> bool:
+    """A line OCR has mangled: Latin letters or symbols stuck inside Chinese, or (with `dictionary`)
+    misread characters (悔关 for 海关) that the segmenter's dictionary puts right."""
+    han = sum(map(len, _HAN.findall(s)))
     if han < 4:
         stray = len(re.findall(r"[^\w\s().,:;'’\"“”&/–—-]", s))
         return stray >= 3 and stray > 0.15 * len(s)
@@ -183,6 +190,8 @@ def garbled(s: str) -> bool:
         return True  # "Ÿ", "›" in a Chinese or Japanese line: a font's codes read as Latin-1
     if re.search(r"[\u4e00-\u9fff][a-z]$", s):
         return True  # "悔关形象c": a letter where OCR lost the full stop
+    if not dictionary:
+        return False
     changed = sum(sum(1 for a, b in zip(run, ocr_repair_run(run)) if a != b) for run in _HAN_RUN.findall(s))
     return changed >= 2 or (changed == 1 and han <= 12)
 
@@ -289,7 +298,14 @@ def find_title(lines: list[str], body_lang: str | None = None) -> str | None:
 def title_from_text(lines: list[str], body_lang: str | None = None) -> TitleChoice | None:
     """The title read from the first lines of the text (with its language and the issuer seen
     on the way), or None."""
-    cands = [c for c in (_clean(ln) for ln in lines[:400]) if c][:LOOKAHEAD_LINES + TITLE_SEARCH_LINES]
+    cands: list[str] = []
+    for ln in lines[:400]:
+        if ln.strip():
+            c = _clean(ln)
+            if c:
+                cands.append(c)
+                if len(cands) >= LOOKAHEAD_LINES + TITLE_SEARCH_LINES:
+                    break
     cands = [c[:-1] if c.endswith(".") and not c.endswith("..") and _caps_heading(c) else c for c in cands]
     widths = sorted(len(ln.strip()) for ln in lines[:400] if len(ln.strip()) > 8)
     full = widths[int(len(widths) * 0.8)] if len(widths) >= 10 else 1e9
@@ -320,7 +336,7 @@ def title_from_text(lines: list[str], body_lang: str | None = None) -> TitleChoi
     found: list[str] = []
     # a masthead ("Proposed Rules", "DEPARTMENT OF TRANSPORTATION") may push the title down the page
     masthead = any(_GENERIC.match(x.strip(" .:：")) or _org(x) for x in head[:12])
-    if sum(1 for s in head if garbled(s)) >= 3:
+    if sum(1 for s in head if garbled(s, dictionary=False)) >= 3:
         return None  # an OCR page whose first lines are mangled: no line of it can be trusted as a title
     for i, s in enumerate(head):
         if not s or _GENERIC.match(s.strip(" .:：")) or not _is_title_like(s, full) or garbled(s):
