@@ -2,9 +2,8 @@
 
 Chinese sentences end at 。！？； (and their ASCII forms); English ones at . ! ? followed by a
 space and a capital, a digit or a quote, except after abbreviations (No., Art., e.g., U.S.,
-initials). A line break ends a sentence too, except inside a run of short lines without final
-punctuation (slides and headings broken over lines: "国际贸易“单一窗口”1.0版 / 2014年6月30日 /
-上线运行"), which is read as one.
+initials). A line break ends a sentence too (a heading is a sentence of its own), unless the line stops
+where no sentence can: on a comma, an opening bracket or a function word ("…的", "… of").
 """
 from __future__ import annotations
 
@@ -17,12 +16,12 @@ _ABBREV = re.compile(
     r"Aug|Sep|Sept|Oct|Nov|Dec|Fig|Vol|pp|cf|approx|Rev|Gen|Gov|Hon|Jr|Sr|Mt|ed|eds)"
     r"|\b(?:e\.g|i\.e|a\.m|p\.m|U\.S|U\.K|U\.N)|(?<![A-Za-z])[A-Z])\.$")
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5}|[a-z])[.)]", re.I)
-SHORT_LINE = 24  # lines shorter than this, without final punctuation, are fragments of one sentence
-_FINAL = re.compile(r"[。！？；!?;.:：…”」』)）]\s*$")
+# a line that cannot end a sentence: it stops on a comma, an opening bracket or a function word
+_CONTINUES = re.compile(r"(?:[，,、（(《“]|[的与和及或在对为从向以之]|\b(?:of|on|the|for|and|in|to|a|an|with|by|from|at))$", re.I)
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
-    """Lines as spans, short unpunctuated lines glued to the next."""
+    """Lines as spans, a line that cannot end a sentence glued to the next."""
     spans: list[tuple[int, int]] = []
     pos = 0
     glue = False
@@ -36,8 +35,7 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
-        stripped = line.strip()
-        glue = len(stripped) < SHORT_LINE and not _FINAL.search(stripped)
+        glue = bool(_CONTINUES.search(line.strip()))
     return spans
 
 
