@@ -142,7 +142,7 @@ def document_from_extracted(ex: Extracted, doc_id: str, catalog: dict,
             choice = TitleChoice(t, "metadata", text_lang(t))
             break
     from_text = title_from_text(lines, body_lang)
-    choice = choice or from_text
+    choice = choice or (from_text if from_text and from_text.title else None)
     if choice:
         extracted.update(title=choice.title, title_source=choice.source, title_lang=choice.lang)
         if choice.other_titles:

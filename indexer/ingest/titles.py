@@ -292,12 +292,12 @@ def _org(s: str) -> bool:
 def find_title(lines: list[str], body_lang: str | None = None) -> str | None:
     """The title read from the first lines of the text, or None."""
     choice = title_from_text(lines, body_lang)
-    return choice.title if choice else None
+    return choice.title if choice and choice.title else None
 
 
 def title_from_text(lines: list[str], body_lang: str | None = None) -> TitleChoice | None:
     """The title read from the first lines of the text (with its language and the issuer seen
-    on the way), or None."""
+    on the way), or None; a letterhead without a title comes back with an empty title."""
     cands: list[str] = []
     for ln in lines[:400]:
         if ln.strip():
@@ -368,7 +368,7 @@ def title_from_text(lines: list[str], body_lang: str | None = None) -> TitleChoi
         if len(found) >= 3:
             break
     if not found:
-        return None
+        return TitleChoice("", "none", "", issuer=issuer) if issuer else None
     title = found[0]
     if len(found) > 1 and not any(is_han(c) for c in title) and len(title.split()) <= 3 and \
             title.lower() in found[1].lower() and len(found[1]) > len(title):
