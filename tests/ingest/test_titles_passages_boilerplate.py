@@ -103,3 +103,10 @@ def test_an_article_running_over_a_page_keeps_its_label_and_plain_text_is_untouc
                                             (4, None)]
     prose = [(None, "Article 5 of the PLF says little.\nThis briefing has no articles at all.")]
     assert [a for _p, _t, a in cut_structured(prose, 350, 700)] == [None]
+
+
+def test_a_sentence_naming_a_statement_is_not_a_notice_heading():
+    body = "\n\n".join(["正文第一段。" * 5, "正文第二段。" * 5, "19. CCC 批准通过了下一次 CCC 会议的议程安排。",
+                        "识论坛，及商讨工作计划和批准 CCC 联合声明的会议总结。重点地区应在会议前",
+                        "20. CCC 成员国欢迎哈萨克斯坦主办第五届 CCC 会议。"])
+    assert strip_chrome(body).endswith("哈萨克斯坦主办第五届 CCC 会议。")
