@@ -293,9 +293,10 @@ def test_doc_page_has_anchors_pages_and_highlight(client):
 def test_doc_page_next_and_previous_match(client):
     html = html_of(client, f"/doc/{CAREC}?partner=KAZ&ui=en")
     nav = html.split('<nav class="matchnav"')[1].split("</nav>")[0]
-    assert 'data-matches="4 5"' in nav and "2 matching passages" in nav
+    # p-8: the statement's last paragraph (Kazakhstan hosts the fifth meeting), no longer dropped (issue 14)
+    assert 'data-matches="4 5 8"' in nav and "3 matching passages" in nav
     p4 = html.split('id="p-4"')[1].split("</section>")[0]
-    assert "match 1 of 2" in p4 and 'href="#p-5" rel="next"' in p4 and 'rel="prev"' not in p4
+    assert "match 1 of 3" in p4 and 'href="#p-5" rel="next"' in p4 and 'rel="prev"' not in p4
     assert "<mark>哈萨克斯坦</mark>" in p4
     p5 = html.split('id="p-5"')[1].split("</section>")[0]
     assert 'href="#p-4" rel="prev"' in p5
@@ -381,7 +382,7 @@ def test_partner_page_tells_the_timeline(client):
     html = html_of(client, "/partner/KAZ?ui=en")
     assert "<title>Kazakhstan · Country or territory · Customs Cooperation Archive</title>" in html
     years = re.findall(r'<li class="tl-year" id="y-(\d+)">', html)
-    assert years == ["2005", "2018"]
+    assert years == ["2005", "2006", "2018"]  # 2006: the CAREC statement's last paragraph, kept since issue 14
     events = [unescape(e) for e in re.findall(r'<p class="source"><a href="([^"]+)">', html)]
     assert events[0].startswith("/doc/customs-gazetteer-international-cooperation-ocr.txt?partner=KAZ#p-")
     assert events[1].startswith(f"/doc/{CAREC}?partner=KAZ#p-")
