@@ -243,7 +243,7 @@ _M_ZH_RANGE_NO_MARK = re.compile(r"\s*[-–—－~～至到]\s*(\d{1,2})\s*(?:�
 _M_ZH_MD = re.compile(r"(?<![\d年])" + _ZH_MONTH + r"\s*月\s*(?:(\d{1,2})\s*(?:日|号)|(初|中旬|上旬|下旬|底|末))")
 # 1日零时10分, 记者5日电: a day of the document's month
 _M_ZH_DAY = re.compile(r"(?<![\d月年./-])(\d{1,2})\s*日(?=\s*(?:零时|凌晨|上午|中午|下午|晚|电|讯|起))")
-_M_ZH_RELATIVE = re.compile(r"(今年|本年|去年|上年|前年|明年|次年|翌年|同年|当年|是年|问年|间年)\s*(?:"
+_M_ZH_RELATIVE = re.compile(r"(今年|本年|去年|上年|前年|明年|次年|翌年|同年|当年|是年)\s*(?:"
                             + _ZH_MONTH + r"\s*月\s*(?:(\d{1,2})\s*(?:日|号))?)?")
 _M_ZH_SAME_DAY = re.compile(r"当日|当天|同日|同一天|是日")
 _M_RECENT = re.compile(r"日前|近日|前不久|不久前|\brecently\b|\bearlier this (?:week|month)\b", re.I)

@@ -70,11 +70,6 @@ def detect_lang(text: str) -> str:
     return "zh" if sum(map(len, _HAN.findall(text))) * 3 >= sum(map(len, _LATIN.findall(text))) else "en"
 
 
-def plausible_title(title: str | None) -> bool:
-    """False for empty, one-word, generic, truncated or software-generated titles ("Microsoft Word - x.doc")."""
-    return plausible_meta_title(title)
-
-
 # who issued a text, read from its first lines: a law's adopting body, a news item's source
 _ZH_LAW_BODY = re.compile(r"(全国人民代表大会常务委员会|全国人民代表大会)第[^\s，。]{1,8}次会议(?:通过|修正|修订)")
 _ZH_ORDER = re.compile(r"(?:中华人民共和国)?(国务院|海关总署|[\u4e00-\u9fff]{2,10}?(?:部|委员会|总局|总署))令\s*第\s*\d+\s*号")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from indexer.analysis.taxonomy import load_taxonomy
@@ -66,11 +66,12 @@ class Event:
 # -- signal words -------------------------------------------------------------------------------
 _ZH_MEETING_NOUN = r"(?:会议|年会|论坛|研讨会|大会|峰会|博览会|会谈|座谈会|发布会|理事会|委员会第|磋商会)"
 _ZH_TRIGGERS = [
+    # 接署: OCR reads 签 as 接 (接署 is no word), as in the scanned yearbook of the sample corpus
     ("agreement", r"签署|签订|签定|签字|缔结|接署|达成[^，。；]{0,12}?(?:协议|协定|共识)"),
     ("meeting", r"举行|召开|开幕|闭幕|举办|主办|承办|(?:出席|列席|参加|参会|与会)(?=[^。；]{0,40}?" + _ZH_MEETING_NOUN + ")"),
     ("entry-into-force", r"生效|施行|(?:起|正式|开始|全面)实施|正式运行|正式落地"),
     ("launch", r"启动|启用|上线|开通|成立(?!\s*\d+\s*周年)|揭牌|挂牌|试点|推出|(?<![的以])建立(?!健全|和完善)"),
-    ("accession", r"加入|成为[^。；]{0,60}?成员(?!国)|(?:递交|交存|通交)[^。；]{0,6}?加入书"),
+    ("accession", r"加入|成为[^。；]{0,60}?成员(?!国)|(?:递交|交存)[^。；]{0,6}?加入书"),
     ("certification", r"(?:签发|颁发|核发)[^。；]{0,20}?(?:证书|证明)|获得[^。；]{0,10}?认证|认证为|通过[^。；]{0,10}?认证"),
     ("other", r"(?:会议|审议|表决|正式)通过|通过(?=\s*《)|通过\s*$|公布|发布(?!会)|颁布|修正|修订(?![版本稿])|废止|改称|更名|移址|迁址"),
 ]
@@ -146,7 +147,7 @@ _EN_AGREEMENT_NOUN = re.compile(r"\b(?:Agreement|Convention|Protocol|Declaration
 _TITLE = re.compile(r"《[^《》，。；\n]{1,80}(?:》|(?=[，。；\n])|$)|《[^《》，。；\n]{1,40}")
 
 # wishes, calls, efforts: the act has not happened
-_ZH_NOT_DONE = re.compile(r"希望|希盟|愿意|要求|建议|呼吁|鼓励|推动|努力|争取|力争|旨在|以便|有望|尚未|没有|未能|拒绝|能否|是否|如何|研究")
+_ZH_NOT_DONE = re.compile(r"希望|愿意|要求|建议|呼吁|鼓励|推动|努力|争取|力争|旨在|以便|有望|尚未|没有|未能|拒绝|能否|是否|如何|研究")
 _EN_NOT_DONE = re.compile(r"\b(?:seeks?|seeking|hopes?|hoping|wish(?:es)?|aims?|aiming|intends?|encourages?|urges?|"
                           r"calls?\s+(?:on|for)|may|might|should|could|would\s+like|not|never|yet\s+to)\b", re.I)
 _ZH_PLANNED = re.compile(r"将于|将在|即将|拟于|拟|计划于|预计|定于|期待|准备于")
@@ -165,7 +166,7 @@ _ANAPHORA = re.compile(r"^\s*(?:其间|期间|会上|会议期间|会后|此次|
                        r"(?:On|At|During)\s+(?:the\s+same\s+day|that\s+day|the\s+meeting|the\s+session))")
 
 _ZH_PLACE = re.compile(r"(?:在|于)\s*([^\s，。；、“”\"《》()（）\d]{2,16}?)\s*(?:[（(][^）)]{1,30}[）)])?\s*"
-                       r"(?:举行|召开|开幕|举办|签署|签订|成立|潜行|揭牌)")
+                       r"(?:举行|召开|开幕|举办|签署|签订|成立|揭牌)")
 _ZH_PLACE_TRIP = re.compile(r"赴\s*([^\s，。；、“”\"《》()（）\d]{2,10}?)\s*(?:出席|参加|参会)")
 _EN_PLACE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}(?:,\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})?)")
 _EN_PLACE_PAREN = re.compile(r"\(([A-Z][\w'’. -]{1,30}?),\s*(?:\d{1,2}\s+)?[A-Z][a-z]+\.?\s+\d{4}\)")
