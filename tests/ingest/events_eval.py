@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
