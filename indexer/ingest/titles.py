@@ -103,6 +103,7 @@ def text_lang(text: str) -> str:
 
 # -- cleaning ----------------------------------------------------------------------------------------
 _LETTER = re.compile(r"[^\W\d_]+")  # letters of any script, Han included
+_NOT_TITLE_CHAR = re.compile(r"[^\w\s()（）《》〈〉\[\]【】“”\"'’‘\-–—:：,，、.&]|\d")  # digits and symbols
 
 
 def _meaningful(s: str) -> int:
@@ -212,6 +213,8 @@ def _is_title_like(s: str, full_width: float = 1e9) -> bool:
     solid = re.sub(r"\s", "", s)
     if not any(is_han(c) for c in s) and sum(1 for c in solid if c.isalpha()) < 0.7 * len(solid):
         return False  # a code or a number: "RIN 2120–AA64"
+    if len(_NOT_TITLE_CHAR.findall(solid)) > 0.3 * len(solid):
+        return False  # a cell of a table: "提示结果单位↓ 3.9 E+9/L"
     cjk = sum(1 for c in s if is_han(c) or "\u3040" <= c <= "\u30ff")
     # a wrapped line of running Chinese prose is long and full of commas
     if cjk > 40 or s.count("，") + s.count(",") + s.count("、") >= 3:

@@ -38,6 +38,7 @@ def test_genre_labels_banners_addresses_and_codes_are_not_titles():
                        "RIN 2120–AA64", "Airworthiness Directives; The Boeing", "Company Airplanes",
                        "AGENCY: Federal Aviation"]) == "Airworthiness Directives; The Boeing Company Airplanes"
     assert find_title(["概述", "甲方：中国饮料有限公司（盖章）"]) is None
+    assert find_title(["性别: 男住院/门诊号:", "提示结果单位↓ 3.9 E+9/L"]) is None  # a form and a table cell
 
 
 def test_garbled_ocr_lines_are_not_titles():
