@@ -1,13 +1,17 @@
-"""Downloading a document's original file: only indexed documents, only from inside the corpus folder."""
+"""Downloads of a document: its original file (only indexed documents, only from inside the corpus folder) and its citation."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file
+import datetime as dt
+
+from flask import Blueprint, Response, abort, current_app, request, send_file
 
 from indexer.index.backend import IndexUnavailable
 
+from . import citation
 from .api import service
+from .api_json import document_json
 from .i18n import t
 from .render import ui_lang
 
@@ -43,6 +47,33 @@ def download(doc_id: str):
     if path is None:
         abort(404, description=t("file_not_found", lang))
     return send_file(path, as_attachment=True, download_name=_header_safe(path.name), max_age=0, conditional=True)
+
+
+@bp.get("/cite/<doc_id:doc_id>")
+def cite(doc_id: str):
+    """The citation of a document, or of its passage `n`, as RIS (`format=ris`) or BibTeX (`format=bib`)."""
+    lang = ui_lang()
+    fmt = request.args.get("format", "ris")
+    if fmt not in citation.FORMATS:
+        abort(400, description=t("bad_cite_format", lang))
+    try:
+        view = service().document(doc_id)
+    except IndexUnavailable:
+        abort(503, description=t("index_missing", lang))
+    if view is None:
+        abort(404, description=t("not_found", lang))
+    doc = document_json(view)
+    passage = None
+    if request.args.get("n"):
+        passage = next((p for p in doc["passages"] if str(p["n"]) == request.args["n"]), None)
+        if passage is None:
+            abort(404, description=t("no_such_passage", lang))
+    c = citation.cite(doc, passage, current_app.config["SETTINGS"].public_url)
+    today = dt.date.today().isoformat()
+    body = citation.ris(c, today) if fmt == "ris" else citation.bibtex(c, today)
+    mime = citation.FORMATS[fmt][0]
+    name = citation.filename(c, fmt)
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _header_safe(name: str) -> str:

@@ -6,6 +6,7 @@ import re
 from flask import Blueprint, abort, jsonify, request
 
 from indexer.index.backend import IndexUnavailable
+from indexer.search.events import get_register
 from indexer.search.knowledge import get_knowledge
 
 from . import histogram
@@ -21,8 +22,11 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 def _entity(kind: str, ident: str, lang: str | None) -> dict | None:
     if not _ID.match(ident):
         return None
-    entity = get_knowledge(service()).entity(kind, ident)
-    return None if entity is None else entity_json(entity, lang)
+    svc = service()
+    entity = get_knowledge(svc).entity(kind, ident)
+    if entity is None:
+        return None
+    return entity_json(entity, lang, get_register(svc).of_entity(kind, ident))
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -74,7 +78,15 @@ def entity_page(ident: str):
         return page("error.html", 503, code=503, message=t("index_missing", lang))
     if data is None:
         abort(404, description=t("no_such_" + kind, lang))
-    with_data = {y["year"] for y in data["timeline"]}
+    # the chronicle: a year's events where it has some, else its telling passages
+    by_year: dict[int, list[dict]] = {}
+    for ev in data["chronicle"]:  # each opens its passage with this partner or topic marked
+        marked = {**ev, "url": ev["url"].replace("#", f"?{kind}={ident}#", 1)}
+        by_year.setdefault(int(ev["date"][:4]), []).append(marked)
+    passages = {y["year"]: y for y in data["timeline"]}
+    chronicle = [{"year": y, "events": by_year.get(y, []), "passages": None if y in by_year else passages.get(y)}
+                 for y in sorted(set(by_year) | set(passages))]
+    with_data = {y["year"] for y in data["timeline"]} | set(by_year)
 
     def anchor(lo: int, hi: int) -> str:
         first = next((y for y in range(lo, hi + 1) if y in with_data), lo)
@@ -82,4 +94,4 @@ def entity_page(ident: str):
 
     chart = histogram.build([{"value": str(y["year"]), "count": y["passages"]} for y in data["years"]],
                             None, None, [], anchor, width=720, height=110, max_bars=80)
-    return page("entity.html", data=data, kind=kind, chart=chart, lang=lang)
+    return page("entity.html", data=data, kind=kind, chart=chart, lang=lang, chronicle=chronicle)

@@ -12,7 +12,7 @@ from indexer.search.knowledge import get_knowledge
 from indexer.search.request import BadRequest, parse_expand, parse_request
 from indexer.search.results import Snippet
 
-from . import histogram
+from . import citation, histogram
 from .api import search_request, service
 from .api_json import doc_path, document_json, facet_value_json, hit_json, snippet_html
 from .i18n import t
@@ -244,10 +244,12 @@ def doc_page(doc_id: str):
     carried = [("q", q)] if q else []
     carried += [("expand", "0")] if q and not expand else []
     carried += [("partner", m) for m in marks if m in tax.partners] + [("topic", m) for m in marks if m in tax.topics]
+    citations = {None: citation.text(citation.cite(doc, None, base), _today())}
+    citations.update({p["n"]: citation.text(citation.cite(doc, p, base), _today()) for p in doc["passages"]})
     return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=url_with(carried, drop=()),
-                abs_url=base + path, file_url="/file/" + path[len("/doc/"):],
+                citations=citations, cite_url="/cite/" + path[len("/doc/"):], file_url="/file/" + path[len("/doc/"):],
                 kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
-                catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
+                catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {})
 
 
 def _size(n: int | None) -> str:

@@ -21,7 +21,7 @@ from indexer.ingest.documents import Document
 from indexer.search.facets import Filters
 from indexer.search.plan import QueryPlan
 
-from .records import DocumentRecord, FileState, IndexStats, PassageRecord
+from .records import DocumentRecord, EventRecord, FileState, IndexStats, PassageRecord
 
 
 class IndexUnavailable(Exception):
@@ -86,6 +86,9 @@ class SearchBackend(Protocol):
 
     def passage_tags(self) -> Iterable[PassageRecord]:
         """Every passage without its text (empty), for the knowledge pages."""
+
+    def events(self) -> Iterable[EventRecord]:
+        """Every event read at build time, in document and passage order."""
 
     def stats(self) -> IndexStats:
         """Counts of this generation."""

@@ -29,7 +29,7 @@ from .backend import IndexUnavailable, PreviousGeneration
 from .lock import BuildLocked
 from .records import FileState
 
-PASSAGE_VERSION = "5"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+PASSAGE_VERSION = "6"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 EXTRACT_WINDOW = 32  # files read ahead of the indexer: their documents wait in memory
 

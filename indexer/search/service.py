@@ -104,7 +104,7 @@ class SearchService:
     def _default_passages(self, doc_id: str, filters: Filters):
         """Passages to show when nothing was scored: those that meet the filters, else the first."""
         passages = self.backend.passages_of(doc_id)
-        chosen = [p for p in passages if all(f.meets(filters, p) for f in PASSAGE_FACETS)][:DEFAULT_EXCERPTS]
+        chosen = [p for p in passages if all(f.meets(filters, p, passage=True) for f in PASSAGE_FACETS)][:DEFAULT_EXCERPTS]
         return chosen or passages[:1]
 
     def document(self, doc_id: str) -> DocumentView | None:

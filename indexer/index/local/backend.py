@@ -11,7 +11,7 @@ from indexer.search.facets import FACETS, Filters
 from indexer.search.plan import QueryPlan
 
 from ..backend import RankedDocument
-from ..records import DocumentRecord, IndexStats, PassageRecord
+from ..records import DocumentRecord, EventRecord, IndexStats, PassageRecord
 from .catalog import Catalog
 from .matcher import Matcher
 from .postings import Postings
@@ -151,6 +151,13 @@ class LocalBackend:
         """Every passage's tags, without text."""
         return self.catalog.passage_tags()
 
+    def events(self):
+        """Every event, in document and passage order."""
+        docs = {o: self.catalog.docs[row].doc_id for row, o in enumerate(self.catalog.ord_of)}
+        for ord_, fields in self.store.events():
+            if ord_ in docs:
+                yield EventRecord(doc_id=docs[ord_], **fields)
+
     # -- statistics and vocabulary --------------------------------------------------------
     def doc_count(self) -> int:
         """Live passages in the engine."""
@@ -186,4 +193,5 @@ class LocalBackend:
 
 def _passage(r, doc_id: str) -> PassageRecord:
     return PassageRecord(r["pid"], doc_id, r["n"], r["page"], r["text"], loads(r["years"], []),
-                         loads(r["partners"], []), loads(r["topics"], []), r["lang"])
+                         loads(r["partners"], []), loads(r["topics"], []), r["lang"],
+                         loads(r["facet_years"], []), r["dated_by"], r["article"])

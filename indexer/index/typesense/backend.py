@@ -132,8 +132,8 @@ class TypesenseBackend:
         prefer = None
         if any(facet.active(f) for facet in PASSAGE_FACETS):
             def prefer(hit: dict) -> bool:
-                tags = SimpleNamespace(**{k: hit.get(k, []) for k in ("years", "partners", "topics")})
-                return all(facet.meets(f, tags) for facet in PASSAGE_FACETS)
+                tags = SimpleNamespace(**{k: hit.get(k, []) for k in ("facet_years", "partners", "topics")})
+                return all(facet.meets(f, tags, passage=True) for facet in PASSAGE_FACETS)
         return self.ranking.best_passages(plan, doc_ids, per_document, prefer)
 
     # -- documents and passages -------------------------------------------------------------
@@ -165,6 +165,13 @@ class TypesenseBackend:
     def passage_tags(self):
         """Every passage's tags, without text."""
         return (schema.passage_from(r) for r in self.cluster.export(self.collection, "kind:=passage", schema.TAG_FIELDS))
+
+    def events(self):
+        """Every event, in document and passage order."""
+        order = {d.doc_id: i for i, d in enumerate(self.docs)}
+        records = sorted(self.cluster.export(self.collection, "kind:=event", schema.EVENT_FIELDS),
+                         key=lambda r: (order.get(r["doc_id"], len(order)), r["seq"]))
+        return [schema.event_from(r) for r in records]
 
     # -- statistics and vocabulary --------------------------------------------------------
     def doc_count(self) -> int:

@@ -31,7 +31,7 @@ def searches(plan: QueryPlan) -> list[tuple[dict, float, int | None]]:
     """(passage search, weight, clause) for every part of the plan that can rank a passage; the
     clause's number for its ways of matching (of which the best counts), None for a bonus."""
     common = {"prefix": "false", "num_typos": 0, "drop_tokens_threshold": 0, "typo_tokens_threshold": 0,
-              "include_fields": "pid,doc_id,years,partners,topics", "highlight_fields": "none"}
+              "include_fields": "pid,doc_id,facet_years,partners,topics", "highlight_fields": "none"}
     out: list[tuple[dict, float, int | None]] = []
     for k, c in enumerate(plan.positive):
         alternatives = c.alternatives

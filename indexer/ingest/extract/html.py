@@ -138,6 +138,16 @@ def structural_text(html: str, checked: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def first_heading(html: str) -> str | None:
+    """The text of the page's first <h1>, if any (the title when <title> is missing or generic)."""
+    try:
+        h1 = lxml.html.fromstring(html).find(".//h1")
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    text = re.sub(r"\s+", " ", h1.text_content()).strip() if h1 is not None else ""
+    return text or None
+
+
 def main_text(html: str) -> tuple[str, dict]:
     """The main text of a page and its metadata (title, date) as trafilatura finds them."""
     meta: dict = {}
@@ -156,6 +166,13 @@ def main_text(html: str) -> tuple[str, dict]:
             meta["date"] = parse_date(doc.date)
         if doc.url:
             meta["source_url"] = doc.url
+        if doc.author:
+            meta["author"] = doc.author
+        elif doc.sitename:
+            meta["author"] = doc.sitename
+    heading = first_heading(html)
+    if heading:
+        meta["heading"] = heading
     if len(text.strip()) < 40:
         # trafilatura drops pages it judges to be all boilerplate; keep the visible text instead
         text = structural_text(html, checked=True)

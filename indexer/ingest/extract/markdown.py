@@ -51,7 +51,7 @@ def _as_list(value) -> list[str]:
 
 
 def front_matter_meta(fm: dict) -> dict:
-    """The metadata we honour from front matter: title, date, partners, topics, source URL."""
+    """The metadata we honour from front matter: title, date, partners, topics, source URL, author."""
     meta: dict = {}
     if fm.get("title"):
         meta["title"] = str(fm["title"]).strip()
@@ -60,9 +60,13 @@ def front_matter_meta(fm: dict) -> dict:
     for key in ("partners", "topics"):
         if fm.get(key):
             meta[key] = _as_list(fm[key])
-    for key in ("source_url", "url", "source", "permalink"):
+    for key in ("source_url", "url", "link", "canonical_url", "source", "permalink"):
         if fm.get(key):
             meta.setdefault("source_url", str(fm[key]))
+    for key in ("author", "authors", "issuer", "publisher"):
+        if fm.get(key):
+            value = fm[key]
+            meta.setdefault("author", "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value).strip())
     return meta
 
 

@@ -19,6 +19,7 @@ OCR_SECONDS), and pages beyond PDF_MAX_PAGES are not read; what a cap leaves out
 from __future__ import annotations
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -163,11 +164,19 @@ def extract(path: Path, data: bytes | None = None, cache_dir: Path | None = None
     try:
         meta: dict = {}
         try:
-            title = pdf.get_metadata_dict().get("Title", "")
+            info = pdf.get_metadata_dict()
         except Exception:
-            title = ""
+            info = {}
+        title = info.get("Title", "")
         if isinstance(title, str) and title.strip():
             meta["title"] = title.strip()
+        # kept apart from the document's own author and date: a word processor's user name and the
+        # day a file was made or split are not an issuer or a publication date
+        if isinstance(info.get("Author"), str) and info["Author"].strip():
+            meta["file_author"] = info["Author"].strip()
+        created = re.match(r"D:(\d{4})(\d{2})(\d{2})", str(info.get("CreationDate") or ""))
+        if created:
+            meta["file_date"] = "-".join(created.groups())
         n_pages = len(pdf)
         if n_pages == 0:
             raise ExtractionError("PDF has no pages")
