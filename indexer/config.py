@@ -17,6 +17,16 @@ EXTRACTORS = {
 SUPPORTED_SUFFIXES = tuple(EXTRACTORS)
 # Old binary Office formats: reported with what to do instead of "unknown type".
 LEGACY_OFFICE = {".doc": ".docx", ".ppt": ".pptx", ".xls": ".xlsx"}
+# Files a corpus holds beside its documents that the indexer does not read by design: counted as
+# skipped, with the reason, never as failures (a SOURCES.tsv listing where the documents came from).
+NOT_DOCUMENTS = {
+    **dict.fromkeys((".tsv", ".csv", ".json", ".jsonl", ".yaml", ".yml"), "data file"),
+    **dict.fromkeys((".md5", ".sha1", ".sha256", ".sha512", ".sfv"), "checksum file"),
+    ".log": "log file",
+    **dict.fromkeys((".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".ico"), "web page asset"),
+}
+NOT_DOCUMENT_NAMES = {n: "licence or listing file" for n in
+                      ("license", "licence", "copying", "notice", "manifest", "checksums", "sha256sums", "md5sums")}
 # Files that carry metadata about other files, never documents themselves.
 CATALOG_FILE = "catalog.csv"
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
