@@ -13,7 +13,7 @@ from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, SERVER_THREADS, Settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for one corpus and index folder."""
     from indexer.search.handle import IndexHandle
-    from web import api, export, files, knowledge_pages, pages, security
+    from web import api, export, files, knowledge_pages, pages, reading, security
     from web.i18n import t
 
     settings = settings or Settings.from_env()
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(knowledge_pages.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(reading.bp)
     return app
 
 

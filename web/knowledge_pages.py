@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from urllib.parse import quote
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify, redirect, request
+
+from indexer.analysis.taxonomy import load_taxonomy
 
 from indexer.index.backend import IndexUnavailable
 from indexer.search.knowledge import get_knowledge
@@ -23,6 +27,29 @@ def _entity(kind: str, ident: str, lang: str | None) -> dict | None:
         return None
     entity = get_knowledge(service()).entity(kind, ident)
     return None if entity is None else entity_json(entity, lang)
+
+
+@lru_cache(maxsize=1)
+def _ids() -> dict[str, tuple[str, str]]:
+    """Every partner and topic id by its folded form (case, `_` for `-`): (kind, canonical id)."""
+    tax = load_taxonomy()
+    out = {_fold(i): ("topic", i) for i in tax.topics}
+    out.update({_fold(i): ("partner", i) for i in tax.partners})
+    return out
+
+
+def _fold(ident: str) -> str:
+    return ident.lower().replace("_", "-")
+
+
+def _canonical_url(kind: str, ident: str, prefix: str):
+    """A redirect to the canonical page of an id typed in another case (/partner/kaz → /partner/KAZ,
+    /api/topic/AEO → /api/topic/aeo, a topic asked for as a partner → the topic); None when none."""
+    found = _ids().get(_fold(ident)) if _ID.match(ident) else None
+    if found is None or found == (kind, ident):
+        return None
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{prefix}/{found[0]}/{quote(found[1])}" + (f"?{query}" if query else ""), code=301)
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -46,7 +73,7 @@ def api_entity(ident: str):
     except IndexUnavailable as e:
         return jsonify({"error": str(e)}), 503
     if data is None:
-        return jsonify({"error": f"no {kind} {ident[:40]!r}"}), 404
+        return _canonical_url(kind, ident, "/api") or (jsonify({"error": f"no {kind} {ident[:40]!r}"}), 404)
     return jsonify(data)
 
 
@@ -73,7 +100,7 @@ def entity_page(ident: str):
     except IndexUnavailable:
         return page("error.html", 503, code=503, message=t("index_missing", lang))
     if data is None:
-        abort(404, description=t("no_such_" + kind, lang))
+        return _canonical_url(kind, ident, "") or abort(404, description=t("no_such_" + kind, lang))
     with_data = {y["year"] for y in data["timeline"]}
 
     def anchor(lo: int, hi: int) -> str:
