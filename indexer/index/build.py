@@ -31,7 +31,8 @@ from .lifetime import die_with_parent
 from .lock import BuildLocked
 from .records import FileState
 
-PASSAGE_VERSION = "4"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+PASSAGE_VERSION = "6"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+# (6: ruled PDF tables read cell by cell, table rows their own paragraphs)
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
 EXTRACT_WINDOW = 8  # tasks in flight per worker

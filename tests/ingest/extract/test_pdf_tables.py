@@ -70,6 +70,8 @@ def test_each_table_row_is_its_own_paragraph_and_passages_cite_the_page(tmp_path
     doc = document_from_extracted(ex, "action-plan.pdf", {})
     kyoto = [p for p in doc.passages if "Revised Kyoto Convention" in p.text]
     assert kyoto and all(p.page == 1 for p in kyoto)
+    lines = {flat(line) for p in doc.passages for line in p.text.split("\n")}
+    assert all(" | ".join(row) in lines for row in ROWS + MORE)  # a row is a line of its passage, never glued to the next
 
 
 def test_a_page_without_rulings_never_costs_pdfplumber(tmp_path, monkeypatch):
