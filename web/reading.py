@@ -1,7 +1,7 @@
 """Reading on from a passage: "more like this" (the passages of other documents like it)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, current_app, request, send_from_directory
 
 from indexer.index.backend import IndexUnavailable
 from indexer.search.highlight import Highlighter, snippet
@@ -48,3 +48,9 @@ def similar_page(doc_id: str):
                      "excerpts": [excerpt_links(j["doc_id"], e) for e in j["excerpts"]]})
     return page("similar.html", data=data, source=source, hits=hits, doc_title=result.doc.title,
                 json_url="/api" + similar_url(doc_id, result.passage.n), lang=lang)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site's icon where a browser looks for it unasked (beside an original it shows, which has no <link>)."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
