@@ -14,7 +14,7 @@ from .render import page, ui_lang
 from .urls import doc_url, similar_url
 
 bp = Blueprint("reading", __name__)
-SOURCE_WIDTH = 420  # characters of the passage shown above its likes
+SOURCE_WIDTH = 260  # characters of the passage shown above its likes (a phone sees the first likes too)
 
 
 def excerpt_links(doc_id: str, e: dict, **carry) -> dict:
