@@ -57,15 +57,18 @@ def passage_number(value: str | None) -> int | None:
 @bp.get("/api/similar/<path:doc_id>")
 def api_similar(doc_id: str):
     """"More like this": passages of other documents like passage `n`, as hits of /api/search."""
-    n = passage_number(request.args.get("n"))
-    if n is None:
-        return jsonify({"error": "n must be a passage number (0, 1, 2, ... as in the anchors #p-N)"}), 400
     try:
-        result = service().similar(doc_id, n)
+        svc = service()
+        if svc.backend.document(doc_id) is None:  # no such document, whatever else is asked
+            return jsonify({"error": f"no document {doc_id[:200]!r}"}), 404
+        n = passage_number(request.args.get("n"))
+        if n is None:
+            return jsonify({"error": "n must be a passage number (0, 1, 2, ... as in the anchors #p-N)"}), 400
+        result = svc.similar(doc_id, n)
     except IndexUnavailable as e:
         return jsonify({"error": str(e)}), 503
     if result is None:
-        return jsonify({"error": f"no passage {n} in a document {doc_id[:200]!r}"}), 404
+        return jsonify({"error": f"no passage {n} in {doc_id[:200]!r}"}), 404
     return jsonify(similar_json(result))
 
 

@@ -16,6 +16,7 @@ from . import histogram
 from .api import service
 from .api_json import browse_json, entity_json
 from .i18n import t
+from .reading import excerpt_links
 from .render import page, ui_lang
 
 bp = Blueprint("knowledge", __name__)
@@ -101,6 +102,8 @@ def entity_page(ident: str):
         return page("error.html", 503, code=503, message=t("index_missing", lang))
     if data is None:
         return _canonical_url(kind, ident, "") or abort(404, description=t("no_such_" + kind, lang))
+    for y in data["timeline"]:  # each event opens its page of the original and more like it, as excerpts do
+        y["events"] = [{**excerpt_links(e["doc_id"], e), "href": e["url"]} for e in y["events"]]
     with_data = {y["year"] for y in data["timeline"]}
 
     def anchor(lo: int, hi: int) -> str:

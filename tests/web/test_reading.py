@@ -118,7 +118,8 @@ def test_api_similar_says_what_is_wrong(client):
     for url, status, needle in [(f"/api/similar/{CAREC}", 400, "n must be a passage number"),
                                 (f"/api/similar/{CAREC}?n=abc", 400, "n must be"),
                                 (f"/api/similar/{CAREC}?n=99", 404, "no passage 99"),
-                                ("/api/similar/nothing.txt?n=0", 404, "no passage 0")]:
+                                ("/api/similar/nothing.txt?n=0", 404, "no document 'nothing.txt'"),
+                                ("/api/similar/nothing.txt", 404, "no document")]:
         r = client.get(url)
         assert r.status_code == status and needle in r.get_json()["error"], url
     assert client.get(f"/api/similar/{quote(PLAN)}?n=0").status_code == 200  # a path with a folder
@@ -221,3 +222,14 @@ def test_the_build_skips_sources_tsv_and_says_so(reading):
     _settings, report = reading
     assert report.failed == [] and report.skipped == [
         {"path": "SOURCES.tsv", "reason": "data file (.tsv), not read by design"}]
+
+
+def test_the_timeline_of_a_partner_offers_more_like_each_event(client):
+    html = html_of(client, "/partner/KAZ?ui=en")
+    events = html.split('<div class="event">')[1:]
+    assert events
+    for e in events:
+        link = re.search(r'<a class="similar-link" href="(/similar/[^"?]+\?n=(\d+))">More like this</a>', e)
+        assert link and f"§{int(link.group(2)) + 1}" in e  # the event's own passage, labelled from 1
+    pdf = next(e for e in events if PLAN in e)
+    assert re.search(rf'<a class="pagelink" href="/file/{PLAN}#page=2" title="Open the original at page 2">p\. 2</a>', pdf)
