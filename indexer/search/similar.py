@@ -21,9 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.analysis.expand import get_expander
+from indexer.analysis.lexicon import get_lexicon
 from indexer.analysis.taxonomy import load_taxonomy
 from indexer.analysis.textnorm import is_han
-from indexer.analysis.lexicon import get_lexicon
 from indexer.analysis.tokens import word_tokens
 from indexer.index.records import DocumentRecord, PassageRecord
 
@@ -107,8 +107,12 @@ def _telling(backend, names: list[tuple[str, float]], common: float) -> list[tup
     Customs says nothing)."""
     words = {n: [t[0] for t in word_tokens(n, "query")] for n, _w in names}
     freq = backend.passage_frequencies(sorted({w for ws in words.values() for w in ws})) if words else {}
-    return [(n, w) for n, w in names
-            if words[n] and min(freq.get(x, 0) for x in words[n]) > 0 and min(freq.get(x, 0) for x in words[n]) <= common]
+    out = []
+    for n, w in names:
+        counts = [freq.get(x, 0) for x in words[n]]
+        if counts and 0 < min(counts) <= common:
+            out.append((n, w))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -140,17 +144,29 @@ def _function_word(term: str) -> bool:
 
 def similar_query(backend, passage: PassageRecord) -> SimilarQuery:
     """What "more like this" searches for one passage (see the module's docstring)."""
+    tags = ([("partner", p) for p in passage.partners] + [("topic", t) for t in passage.topics])[:MAX_TAGS]
+    clauses, terms = _word_clauses(backend, passage.text, {f"{kind}:{ident}" for kind, ident in tags})
+    tax = load_taxonomy()
+    for kind, ident in tags:
+        e = tax.entry(ident)
+        if e is None:
+            continue
+        names = list(dict.fromkeys(n for n in [e.zh, e.en, *e.acronyms, *e.aliases_zh[:1], *e.aliases_en[:1]] if n))
+        alts = [a for a in (_alternative(n, TAG_WEIGHT) for n in names[:TAG_NAMES]) if a]
+        if alts:
+            clauses.append(Clause(raw=e.label(), alternatives=alts))
+            terms.append(SimilarTerm(e.label(), f"{kind}:{ident}", TAG_WEIGHT, None, tuple(names[1:TAG_NAMES])))
+    plan = QueryPlan(text=" ".join(t.surface for t in terms), clauses=clauses)
+    return SimilarQuery(plan, terms, MIN_SHARED if len(clauses) > MIN_SHARED else 1)
+
+
+def _word_clauses(backend, text: str, tagged: set[str]) -> tuple[list[Clause], list[SimilarTerm]]:
+    """The passage's most distinctive words as clauses, each with its names in the other language;
+    a word naming one of the `tagged` partners or topics is left to that tag's clause."""
     total = max(1, backend.doc_count())
-    cands = _candidates(passage.text)
-    freq = backend.passage_frequencies([t for t, _s, _n in cands]) if cands else {}
-    known: dict[str, bool] = {}
-
-    def held(term: str) -> bool:
-        if term not in known:
-            known[term] = backend.passage_frequencies([term]).get(term, 0) > 0
-        return known[term]
-
     common = max(MIN_COMMON, COMMON_SHARE * total)
+    cands = _candidates(text)
+    freq = backend.passage_frequencies([t for t, _s, _n in cands]) if cands else {}
     scored = []
     for term, surface, tf in cands:
         df = max(1, freq.get(term, 0))
@@ -158,20 +174,21 @@ def similar_query(backend, passage: PassageRecord) -> SimilarQuery:
             continue
         idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
         general = GENERAL_PENALTY if term in _chinese_words()[1] else 1.0
-        scored.append((round((1 + math.log(tf)) * idf * general, 4), term, surface, df))
+        scored.append((round((1 + math.log(tf)) * idf * general, 4), surface, df))
     scored.sort(key=lambda x: -x[0])
 
-    tags = ([("partner", p) for p in passage.partners] + [("topic", t) for t in passage.topics])[:MAX_TAGS]
-    tagged = {f"{kind}:{ident}" for kind, ident in tags}
+    def held(term: str) -> bool:
+        return backend.passage_frequencies([term]).get(term, 0) > 0
+
     expander = get_expander()
     clauses: list[Clause] = []
     terms: list[SimilarTerm] = []
-    for weight, _term, surface, df in scored:
+    for weight, surface, df in scored:
         if len(terms) >= MAX_TERMS:
             break
         found = expander.expansions(surface, lexicon=False)
         if any(x.source in tagged for x in found):
-            continue  # a partner's or topic's name: its tag's clause below searches all its names
+            continue
         other = [(x.surface, x.weight) for x in found if x.lang != _lang(surface)]
         if not other and _lang(surface) == "zh":
             # the dictionary's own translations of a Chinese word (composed guesses read "trade
@@ -185,15 +202,4 @@ def similar_query(backend, passage: PassageRecord) -> SimilarQuery:
         alts = [a for a in [_alternative(surface, 1.0)] + [_alternative(o, w) for o, w in other] if a]
         clauses.append(Clause(raw=surface, alternatives=alts))
         terms.append(SimilarTerm(surface, "word", weight, df, tuple(o for o, _w in other)))
-    tax = load_taxonomy()
-    for kind, ident in tags:
-        e = tax.entry(ident)
-        if e is None:
-            continue
-        names = list(dict.fromkeys(n for n in [e.zh, e.en, *e.acronyms, *e.aliases_zh[:1], *e.aliases_en[:1]] if n))
-        alts = [a for a in (_alternative(n, TAG_WEIGHT) for n in names[:TAG_NAMES]) if a]
-        if alts:
-            clauses.append(Clause(raw=e.label(), alternatives=alts))
-            terms.append(SimilarTerm(e.label(), f"{kind}:{ident}", TAG_WEIGHT, None, tuple(names[1:TAG_NAMES])))
-    plan = QueryPlan(text=" ".join(t.surface for t in terms), clauses=clauses)
-    return SimilarQuery(plan, terms, MIN_SHARED if len(clauses) > MIN_SHARED else 1)
+    return clauses, terms

@@ -174,7 +174,6 @@ class LocalBackend:
         with self._lock:
             return list(self._corrector.suggest(term, limit=1, maxdist=max_distance, prefix=prefix))
 
-
     def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
         """Live passages holding each word term in their text or title."""
         out = {}
