@@ -62,12 +62,17 @@ def shown_inline(doc_id: str) -> bool:
     return Path(doc_id).suffix.lower() in INLINE
 
 
+def is_pdf(doc_id: str) -> bool:
+    """Whether the original is a PDF (whose pages a link can open in the browser's viewer)."""
+    return Path(doc_id).suffix.lower() == ".pdf"
+
+
 def file_url(doc_id: str, page: int | None = None, download: bool = False) -> str:
     """The original's URL; a PDF at `page` (the browser's viewer reads `#page=N`), or as a download."""
     url = "/file/" + quote(doc_id, safe="/")
     if download:
         return url + "?download=1"
-    return url + (f"#page={page}" if page and Path(doc_id).suffix.lower() == ".pdf" else "")
+    return url + (f"#page={page}" if page and is_pdf(doc_id) else "")
 
 
 @bp.get("/file/<path:doc_id>")
@@ -94,7 +99,7 @@ def original(doc_id: str):
 
 def _as_text(path: Path):
     """A text file as UTF-8 (an original in GBK or UTF-16 would show as mojibake otherwise)."""
-    from indexer.ingest.extract.text import decode
+    from indexer.ingest.extract.text import decode  # the text reader's encoding detection, when a text is asked for
 
     data = path.read_bytes()
     try:

@@ -111,7 +111,6 @@ STRINGS = {
     "download_short": {"zh": "下载", "en": "Download"},
     "open_original_at": {"zh": "在原始文件第 {n} 页打开", "en": "Open the original at page {n}"},
     "more_like_this": {"zh": "相似段落", "en": "More like this"},
-    "more_like_passage": {"zh": "与第 {n} 段相似的段落", "en": "Passages like § {n}"},
     "cite": {"zh": "引用", "en": "Cite"},
     "copy": {"zh": "复制", "en": "Copy"},
     "copied": {"zh": "已复制", "en": "Copied"},

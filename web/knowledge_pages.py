@@ -103,7 +103,7 @@ def entity_page(ident: str):
     if data is None:
         return _canonical_url(kind, ident, "") or abort(404, description=t("no_such_" + kind, lang))
     for y in data["timeline"]:  # each event opens its page of the original and more like it, as excerpts do
-        y["events"] = [{**excerpt_links(e["doc_id"], e), "href": e["url"]} for e in y["events"]]
+        y["events"] = [excerpt_links(e["doc_id"], e) for e in y["events"]]
     with_data = {y["year"] for y in data["timeline"]}
 
     def anchor(lo: int, hi: int) -> str:

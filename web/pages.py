@@ -15,9 +15,9 @@ from indexer.search.results import Snippet
 from . import histogram
 from .api import service
 from .api_json import doc_path, document_json, facet_value_json, hit_json, snippet_html
+from .files import file_url, is_pdf, shown_inline
 from .i18n import t
 from .lenient import read_search
-from .files import file_url, shown_inline
 from .reading import excerpt_links
 from .render import page, ui_lang
 from .urls import (
@@ -233,8 +233,7 @@ def doc_page(doc_id: str):
     carried += [("partner", m) for m in marks if m in tax.partners] + [("topic", m) for m in marks if m in tax.topics]
     return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=url_with(carried, drop=()),
                 abs_url=base + path, file_url=file_url(doc["doc_id"]), download_url=file_url(doc["doc_id"], download=True),
-                inline=shown_inline(doc["doc_id"]), pdf=doc["doc_id"].lower().endswith(".pdf"),
-                similar_base=similar_url(doc["doc_id"], 0)[:-1],
+                inline=shown_inline(doc["doc_id"]), pdf=is_pdf(doc["doc_id"]), similar_url=similar_url,
                 kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
                 catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
 

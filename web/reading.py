@@ -8,7 +8,7 @@ from indexer.search.highlight import Highlighter, snippet
 
 from .api import passage_number, service
 from .api_json import hit_json, similar_json, snippet_html
-from .files import file_url
+from .files import file_url, is_pdf
 from .i18n import t
 from .render import page, ui_lang
 from .urls import doc_url, similar_url
@@ -20,7 +20,7 @@ SOURCE_WIDTH = 260  # characters of the passage shown above its likes (a phone s
 def excerpt_links(doc_id: str, e: dict, **carry) -> dict:
     """An excerpt's links: its passage on the document page, its page of the original (PDFs), more like it."""
     return {**e, "href": doc_url(doc_id, e["n"], **carry), "similar_href": similar_url(doc_id, e["n"]),
-            "source_href": file_url(doc_id, e["page"]) if e.get("page") and doc_id.lower().endswith(".pdf") else None}
+            "source_href": file_url(doc_id, e["page"]) if e.get("page") and is_pdf(doc_id) else None}
 
 
 @bp.get("/similar/<path:doc_id>")
