@@ -7,7 +7,7 @@ from indexer.index.backend import IndexUnavailable
 from indexer.search.highlight import Highlighter, snippet
 
 from .api import passage_number, service
-from .api_json import hit_json, similar_json, snippet_html
+from .api_json import similar_json, snippet_html
 from .files import file_url, is_pdf
 from .i18n import t
 from .render import page, ui_lang
@@ -35,17 +35,12 @@ def similar_page(doc_id: str):
     if result is None:
         abort(404, description=t("no_such_passage", lang))
     data = similar_json(result)
-    text = result.passage.text
+    p = result.passage
     marker = Highlighter.for_plan(result.plan) if result.plan else Highlighter()
-    source = {"n": result.passage.n, "page": result.passage.page,
-              "html": snippet_html(snippet(text, marker.spans(text), SOURCE_WIDTH)),
-              "href": doc_url(doc_id, result.passage.n), "source_href": excerpt_links(doc_id, {
-                  "n": result.passage.n, "page": result.passage.page})["source_href"]}
-    hits = []
-    for h in result.hits:
-        j = hit_json(h)
-        hits.append({**j, "href": doc_url(j["doc_id"], j["excerpts"][0]["n"] if j["excerpts"] else None),
-                     "excerpts": [excerpt_links(j["doc_id"], e) for e in j["excerpts"]]})
+    source = {**excerpt_links(doc_id, {"n": p.n, "page": p.page}),
+              "html": snippet_html(snippet(p.text, marker.spans(p.text), SOURCE_WIDTH))}
+    hits = [{**j, "href": doc_url(j["doc_id"], j["excerpts"][0]["n"] if j["excerpts"] else None),
+             "excerpts": [excerpt_links(j["doc_id"], e) for e in j["excerpts"]]} for j in data["hits"]]
     return page("similar.html", data=data, source=source, hits=hits, doc_title=result.doc.title,
                 json_url="/api" + similar_url(doc_id, result.passage.n), lang=lang)
 
