@@ -13,7 +13,7 @@ from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, SERVER_THREADS, Settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for one corpus and index folder."""
     from indexer.search.handle import IndexHandle
-    from web import api, events_pages, export, files, knowledge_pages, pages, security
+    from web import api, events_pages, export, files, knowledge_pages, pages, reading, security
     from web.i18n import t
     from web.urls import DocIdConverter
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(export.bp)
     app.register_blueprint(files.bp)
     app.register_blueprint(events_pages.bp)
+    app.register_blueprint(reading.bp)
     return app
 
 

@@ -52,11 +52,13 @@ def cmd_build(args) -> int:
         _err(f"failed: {printable(f['path'])}: {printable(f['error'])}")
     for w in report.warnings:
         _err(f"warning: {printable(w['path'])}: {printable(w['error'])}")
+    _report_skipped(report.skipped)
     j = report.as_json()
     _err(
         f"{report.generation or 'nothing published'}: {report.added} added, {report.updated} updated, "
-        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.failed)} failed "
-        f"in {report.seconds:.2f} s"
+        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.failed)} failed"
+        + (f", {len(report.skipped)} skipped (not documents)" if report.skipped else "")
+        + f" in {report.seconds:.2f} s"
         + (f" ({j['mb_per_s']} MB/s, {j['pages_per_s']} pages/s)" if report.bytes_read else "")
     )
     if any(report.pdf_pages.values()):
@@ -64,6 +66,19 @@ def cmd_build(args) -> int:
     if args.json:
         print(json.dumps(j, ensure_ascii=False, indent=2))
     return 0
+
+
+def _report_skipped(skipped: list[dict], each: int = 10) -> None:
+    """Files not read by design: each one when they are few, else how many of each kind."""
+    if len(skipped) <= each:
+        for f in skipped:
+            _err(f"skipped: {f['path']}: {f['reason']}")
+        return
+    kinds: dict[str, int] = {}
+    for f in skipped:
+        kinds[f["reason"]] = kinds.get(f["reason"], 0) + 1
+    for reason, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        _err(f"skipped: {n} files: {reason}")
 
 
 def _open(index):

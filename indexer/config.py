@@ -17,6 +17,17 @@ EXTRACTORS = {
 SUPPORTED_SUFFIXES = tuple(EXTRACTORS)
 # Old binary Office formats: reported with what to do instead of "unknown type".
 LEGACY_OFFICE = {".doc": ".docx", ".ppt": ".pptx", ".xls": ".xlsx"}
+# Files a corpus holds beside its documents that the indexer does not read by design: counted as
+# skipped, with the reason, never as failures (a data table, a checksum list, a licence). SOURCES.tsv
+# and catalog.csv at the root are read as metadata (indexer/ingest/metadata.py), so never listed.
+NOT_DOCUMENTS = {
+    **dict.fromkeys((".tsv", ".csv", ".json", ".jsonl", ".yaml", ".yml"), "data file"),
+    **dict.fromkeys((".md5", ".sha1", ".sha256", ".sha512", ".sfv"), "checksum file"),
+    ".log": "log file",
+    **dict.fromkeys((".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".ico"), "web page asset"),
+}
+NOT_DOCUMENT_NAMES = {n: "licence or listing file" for n in
+                      ("license", "licence", "copying", "notice", "manifest", "checksums", "sha256sums", "md5sums")}
 # Files that carry metadata about other files, never documents themselves.
 CATALOG_FILE = "catalog.csv"
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
@@ -95,7 +106,7 @@ class Settings:
     reader_memory_mb: int = 768  # memory a reader may allocate for one file (RLIMIT_AS above its start)
     reader_seconds: int = 300  # wall time for one file
     max_text_chars: int = 5_000_000  # characters of text kept from one file; the rest named in a warning
-    build_memory_mb: int = 1900  # resident memory of the whole build; above it the largest reader is stopped
+    build_memory_mb: int = 1900  # memory (PSS) the whole build adds to its start; above it the largest reader is stopped
 
     @classmethod
     def from_env(cls, corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> "Settings":

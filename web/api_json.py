@@ -14,6 +14,7 @@ from indexer.index.records import DocumentRecord
 from indexer.search.facets import BY_NAME, FacetValue
 from indexer.search.knowledge import Entity, Knowledge, Summary
 from indexer.search.results import DocumentView, Hit, SearchResult, Snippet
+from indexer.search.similar import SimilarResult
 
 
 def doc_path(doc_id: str) -> str:
@@ -59,6 +60,18 @@ def hit_json(h: Hit) -> dict:
         "doc_id": d.doc_id, "title": d.title, "date": d.date, "year": d.year, "lang": d.lang,
         "title_lang": d.title_lang, "author": d.author, "partners": d.partners, "topics": d.topics, "score": round(float(h.score), 4), "excerpts": excerpts,
         "url": doc_path(d.doc_id) + anchor, "missing": h.missing,
+    }
+
+
+def similar_json(result: SimilarResult) -> dict:
+    """The object of `GET /api/similar/<doc_id>?n=`: the passage, what it stands for, and hits as in /api/search."""
+    p = result.passage
+    return {
+        "doc_id": result.doc.doc_id, "n": p.n, "page": p.page, "title": result.doc.title,
+        "url": doc_path(result.doc.doc_id) + f"#p-{p.n}",
+        "terms": [{"term": t.surface, "source": t.source, "also": list(t.also), "passages": t.passages}
+                  for t in result.terms],
+        "total": result.total, "hits": [hit_json(h) for h in result.hits],
     }
 
 

@@ -27,7 +27,7 @@ class Citation:
     lang: str
     page: int | None
     article: str | None
-    n: int | None  # the passage, cited only when nothing else locates it
+    n: int | None  # the passage's label (§1 is the first), cited only when nothing else locates it
     url: str | None  # the original source
     archive_url: str | None  # this archive's page, only under a public address
     doc_id: str
@@ -37,7 +37,7 @@ def cite(doc: dict, passage: dict | None, public_url: str) -> Citation:
     """The citation of a document (passage None) or of one passage, from their JSON objects."""
     page = passage.get("page") if passage else None
     article = passage.get("article") if passage else None
-    n = passage["n"] if passage and not page and not article else None
+    n = passage["n"] + 1 if passage and not page and not article else None  # as labelled on the page: §1, §2…
     archive = None
     if public_url:
         archive = f"{public_url}/doc/{doc['doc_id']}" + (f"#p-{passage['n']}" if passage else "")

@@ -1,13 +1,23 @@
-"""Downloads of a document: its original file (only indexed documents, only from inside the corpus folder) and its citation."""
+"""The original files: read in the browser where it can show them, else downloaded.
+
+Only indexed documents, only regular files inside the corpus folder (symlinks resolved). A PDF
+opens in the browser's own viewer (a link may add `#page=N`); text and Markdown are shown as
+UTF-8 text whatever their encoding; an HTML original is shown as its source text, never as a
+page of this site (its scripts would run with our origin). `?download=1` sends the bytes as they
+are, as an attachment; formats no browser shows (Word, PowerPoint, Excel) are always downloaded.
+No document can run script here: every file response says `nosniff` and carries a policy that
+allows no script. A document's citation is downloaded here too, as RIS or BibTeX.
+"""
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
+from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 
 from indexer.index.backend import IndexUnavailable
+from indexer.ingest.extract import ExtractionError
 
 from . import citation
 from .api import service
@@ -16,6 +26,21 @@ from .i18n import t
 from .render import ui_lang
 
 bp = Blueprint("files", __name__)
+
+TEXT = "text/plain; charset=utf-8"
+# what the browser is given to show, by suffix
+INLINE = {".pdf": "application/pdf", ".txt": TEXT, ".text": TEXT, ".md": TEXT, ".markdown": TEXT,
+          ".html": TEXT, ".htm": TEXT}
+# what a download is labelled: the real type where it can do no harm, else plain bytes
+DOWNLOAD = {".pdf": "application/pdf",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# a PDF viewer's page needs its own inline styles (Chromium) and must not be sandboxed (Firefox
+# then refuses to show it); nothing in it may load or run anything from here
+PDF_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'"
+TEXT_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 
 
 def corpus_file(corpus_dir: Path, doc_id: str) -> Path | None:
@@ -35,9 +60,27 @@ def corpus_file(corpus_dir: Path, doc_id: str) -> Path | None:
     return path
 
 
+def shown_inline(doc_id: str) -> bool:
+    """Whether the browser is given this document's original to show (else it is downloaded)."""
+    return Path(doc_id).suffix.lower() in INLINE
+
+
+def is_pdf(doc_id: str) -> bool:
+    """Whether the original is a PDF (whose pages a link can open in the browser's viewer)."""
+    return Path(doc_id).suffix.lower() == ".pdf"
+
+
+def file_url(doc_id: str, page: int | None = None, download: bool = False) -> str:
+    """The original's URL; a PDF at `page` (the browser's viewer reads `#page=N`), or as a download."""
+    url = "/file/" + quote(doc_id, safe="/")
+    if download:
+        return url + "?download=1"
+    return url + (f"#page={page}" if page and is_pdf(doc_id) else "")
+
+
 @bp.get("/file/<doc_id:doc_id>")
-def download(doc_id: str):
-    """The original file of an indexed document, as an attachment; 404 for anything else."""
+def original(doc_id: str):
+    """The original file of an indexed document, shown or downloaded; 404 for anything else."""
     lang = ui_lang()
     try:
         known = service().backend.document(doc_id) is not None
@@ -46,7 +89,37 @@ def download(doc_id: str):
     path = corpus_file(current_app.config["SETTINGS"].corpus_dir, doc_id) if known else None
     if path is None:
         abort(404, description=t("file_not_found", lang))
-    return send_file(path, as_attachment=True, download_name=_header_safe(path.name), max_age=0, conditional=True)
+    suffix = path.suffix.lower()
+    if request.args.get("download") or suffix not in INLINE:
+        return _sent(send_file(path, mimetype=DOWNLOAD.get(suffix, "application/octet-stream"), as_attachment=True,
+                               download_name=_header_safe(path.name), max_age=0, conditional=True), DOWNLOAD_POLICY)
+    if INLINE[suffix] != TEXT:
+        resp = send_file(path, mimetype=INLINE[suffix], as_attachment=False, download_name=_header_safe(path.name),
+                         max_age=0, conditional=True)
+        return _sent(resp, PDF_POLICY)
+    return _sent(_as_text(path), TEXT_POLICY)
+
+
+def _as_text(path: Path):
+    """A text file as UTF-8 (an original in GBK or UTF-16 would show as mojibake otherwise)."""
+    from indexer.ingest.extract.text import decode  # the text reader's encoding detection, when a text is asked for
+
+    data = path.read_bytes()
+    try:
+        text = decode(data)
+    except ExtractionError:
+        text = data.decode("utf-8", "replace")
+    resp = current_app.response_class(text, content_type=TEXT)
+    resp.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(path.name)}"
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+def _sent(resp, policy: str):
+    resp.headers["Content-Security-Policy"] = policy
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return resp
 
 
 @bp.get("/cite/<doc_id:doc_id>")

@@ -55,6 +55,11 @@ def doc_url(doc_id: str, anchor: int | None = None, **params) -> str:
             + (f"#p-{anchor}" if anchor is not None else ""))
 
 
+def similar_url(doc_id: str, n: int) -> str:
+    """The "more like this" page of passage `n` of a document."""
+    return f"/similar/{quote(doc_id, safe='/')}?n={n}"
+
+
 def switch_lang_url(path: str, multi_items, lang: str) -> str:
     """This page in the other interface language (the choice is then kept in a cookie)."""
     out = [(k, v) for k, v in multi_items if k != "ui"]

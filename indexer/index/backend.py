@@ -5,7 +5,10 @@ Read side, on one published generation (`SearchBackend`):
   its passages, no negated clause matches any, and its tags meet every filter;
 - count facets over a match, each facet with its own selection left out (drill-sideways);
 - rank the matching documents by their best passages, or order them by date;
-- look up documents and passages, statistics, and the vocabulary (for did-you-mean).
+- match documents sharing some of a plan's clauses (for "more like this": the service picks the
+  clauses from a passage, the backend only matches and ranks them);
+- look up documents and passages, statistics, and the vocabulary (for did-you-mean, and the
+  passage frequencies "more like this" weighs terms by).
 Write side (`IndexTarget`): the previous generation's file states, then a new generation where
 documents are added, replaced and deleted, published atomically or abandoned.
 
@@ -65,6 +68,10 @@ class SearchBackend(Protocol):
         Documents that match only through clauses spread over several passages may be missing:
         the service places them after, newest first."""
 
+    def match_some(self, plan: QueryPlan, least: int, exclude: list[str]) -> Match:
+        """Documents, but those in `exclude`, in whose passages at least `least` of the plan's positive
+        clauses match (each in some passage); `rank` then orders them by their best passages."""
+
     def by_date(self, match: Match, start: int, count: int) -> list[str]:
         """Matching document ids, newest first (undated last), from `start`."""
 
@@ -98,6 +105,9 @@ class SearchBackend(Protocol):
 
     def similar_terms(self, term: str, max_distance: int, prefix: int) -> list[str]:
         """Index word terms within `max_distance` edits that share the first `prefix` characters, best first."""
+
+    def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """For each word term, how many live passages hold it in their text or title (0: none)."""
 
     def doc_count(self) -> int:
         """Live passages; raises when the engine cannot serve (the health check)."""

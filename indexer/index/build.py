@@ -19,7 +19,7 @@ from pathlib import Path
 
 from indexer.analysis.segment import fingerprint as segmenter_fingerprint
 from indexer.analysis.tokens import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
-from indexer.config import SUPPORTED_SUFFIXES, Settings
+from indexer.config import NOT_DOCUMENT_NAMES, NOT_DOCUMENTS, SUPPORTED_SUFFIXES, Settings
 from indexer.ingest import metadata
 from indexer.ingest.documents import Document, document_from_extracted
 from indexer.ingest.extract import ExtractionError, Extracted, extract, one_line, read_file, unsupported_reason
@@ -30,6 +30,7 @@ from .lock import BuildLocked
 from .records import FileState
 
 PASSAGE_VERSION = "6"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+# (6: ruled PDF tables read cell by cell, table rows their own paragraphs)
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 EXTRACT_WINDOW = 32  # files read ahead of the indexer: their documents wait in memory
 
@@ -55,12 +56,13 @@ class BuildReport:
     pdf_pages: dict = field(default_factory=lambda: dict.fromkeys(PDF_ROUTES, 0))  # how PDF pages were read
     passages: int = 0
     unreadable_dirs: list[str] = field(default_factory=list)  # their documents are kept, not removed
+    skipped: list[dict] = field(default_factory=list)  # files not read by design (a LICENSE, data, checksums), with the reason
 
     def as_json(self) -> dict:
         """The machine-readable report."""
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed,
-            "unchanged": self.unchanged, "failed": self.failed, "warnings": self.warnings,
+            "unchanged": self.unchanged, "failed": self.failed, "skipped": self.skipped, "warnings": self.warnings,
             "generation": self.generation, "seconds": round(self.seconds, 3),
             "bytes_read": self.bytes_read, "pages": self.pages, "pdf_pages": self.pdf_pages,
             "mb_per_s": round(self.bytes_read / 1e6 / self.seconds, 3) if self.seconds and self.bytes_read else None,
@@ -87,6 +89,13 @@ class _Candidate:
 def _shown(rel: str) -> str:
     """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def not_a_document(name: str) -> str | None:
+    """Why a file beside the documents is not read by design (a listing, data, a checksum), or None."""
+    p = Path(name)
+    what = NOT_DOCUMENTS.get(p.suffix.lower()) if p.suffix else NOT_DOCUMENT_NAMES.get(p.name.lower())
+    return f"{what}{f' ({p.suffix.lower()})' if p.suffix else ''}, not read by design" if what else None
 
 
 def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
@@ -151,7 +160,11 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
                 report.failed.append({"path": rel, "error": "not a regular file (named pipe, socket or device)"})
                 continue
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
+                skip = not_a_document(name)
+                if skip:
+                    report.skipped.append({"path": rel, "reason": skip})
+                else:
+                    report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
                 continue
             meta = dict(catalog.get(rel, {}))
             sidecar = metadata.sidecar_for(path)

@@ -3,8 +3,11 @@
 A reader is a forked child that runs one job at a time. Its address space is capped
 (RLIMIT_AS), so a decompression bomb fails an allocation instead of taking the machine; its
 result is size-checked before and after it crosses the pipe. A watchdog thread in the parent
-kills a reader that passes its wall time for a file, and, when the whole build's process tree
-passes its memory budget, the reader that holds the most. A reader that dies (the kernel's
+kills a reader that passes its wall time for a file, and, when the build passes its memory
+budget, the reader that holds the most. The build is its own growth since the readers started
+plus the readers with their children (OCR), measured by PSS (a forked reader shares its parent's
+pages: RSS would count them once per reader): a build run inside a large process (a test
+session, a notebook, a server with other children) is not charged for its host. A reader that dies (the kernel's
 OOM killer, a crash in a parsing library, the watchdog) is replaced; its file is read once
 more unless the watchdog stopped it for time, then reported with a one-line reason.
 
@@ -43,7 +46,7 @@ class Limits:
     memory_bytes: int  # address space a reader may add to what it was forked with
     seconds: float  # wall time per file
     result_bytes: int  # the pickled result sent back
-    tree_bytes: int = 0  # resident memory of the whole build tree (0: not watched)
+    tree_bytes: int = 0  # PSS the build adds to its start, readers included (0: not watched)
     held_bytes: int = 128 << 20  # pickled results waiting for the main thread before reading ahead stops
 
 
@@ -84,6 +87,18 @@ def _rss_bytes(pid: int) -> int:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: a shared page counted in fractions across its sharers (RSS when unknown)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) << 10
+    except (OSError, ValueError, IndexError):
+        pass
+    return _rss_bytes(pid)
 
 
 def _tree(pid: int) -> list[int]:
@@ -182,6 +197,7 @@ class ReaderPool:
         self.held = 0  # bytes of results waiting in `done`
         self.stopping = False
         self.last_guard = 0.0
+        self.host_bytes = _pss_bytes(os.getpid()) if limits.tree_bytes else 0  # what the build started from
 
     # --- main thread -------------------------------------------------------------------------
 
@@ -348,13 +364,14 @@ class ReaderPool:
 
     def _guard_memory(self) -> None:
         """Over the tree's budget: stop the busy reader that holds the most (with its OCR process)."""
-        total = sum(_rss_bytes(p) for p in _tree(os.getpid()))
+        live = [r for r in self.readers if not r.dead]
+        sizes = {id(r): sum(_pss_bytes(p) for p in _tree(r.proc.pid)) for r in live}
+        total = _pss_bytes(os.getpid()) - self.host_bytes + sum(sizes.values())
         if total <= self.limits.tree_bytes:
             return
-        busy = [r for r in self.readers if r.index is not None and not r.dead]
+        busy = [r for r in live if r.index is not None]
         if not busy:
             return
-        sizes = {id(r): sum(_rss_bytes(p) for p in _tree(r.proc.pid)) for r in busy}
         worst = max(busy, key=lambda r: sizes[id(r)])
         worst.cause = (f"reading it took the build over its memory budget "
                        f"({self.limits.tree_bytes >> 20} MB, BUILD_MEMORY_MB)")

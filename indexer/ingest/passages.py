@@ -6,6 +6,7 @@ import statistics
 
 from indexer.analysis.textnorm import is_han
 
+_TABLE_ROW = " | "
 _TERMINAL_END = re.compile(r"[。！？；!?;:：.…”」』)）]$")
 _MARKER_START = re.compile(
     r"^(\d{1,3}[.、．)]|\(\d{1,3}\)|（\d{1,3}）|\([ivxlc]+\)|[一二三四五六七八九十]+[、.．]|"
@@ -60,8 +61,9 @@ def paragraphs(text: str, blocks: bool = False) -> list[str]:
                 out.append("".join(cur))
                 cur, tail = [], ""
             continue
-        if cur and (_MARKER_START.match(line) and (_TERMINAL_END.search(prev) or len(prev) < 0.6 * full)):
-            out.append("".join(cur))
+        if cur and ((_MARKER_START.match(line) and (_TERMINAL_END.search(prev) or len(prev) < 0.6 * full))
+                    or _TABLE_ROW in line or _TABLE_ROW in prev):
+            out.append("".join(cur))  # a table's row (cells joined by " | ", as the PDF and Word readers give them) stands alone
             cur, tail = [], ""
         if cur:
             seam = len(join_lines(tail, line)) - len(line) - len(tail)  # -1: drop a hyphen, 1: a space

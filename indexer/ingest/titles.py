@@ -298,17 +298,34 @@ def find_title(lines: list[str], body_lang: str | None = None) -> str | None:
     return choice.title if choice and choice.title else None
 
 
+_CAPS_RUN = re.compile(r"(?:[A-Z][A-Z0-9&'’-]*\b|\([^()]*\))(?:\s+(?:[A-Z][A-Z0-9&'’-]*\b|\([^()]*\)))+")
+
+
+def _line_candidates(line: str) -> list[str]:
+    """A line as title candidates: itself, and where it is a table row (cells joined by " | ") the
+    heading a form sets in capitals inside a cell ("Reference No. ASEAN TRADE … FORM D Issued in …")."""
+    c = _clean(line)
+    out = [c] if c else []
+    cells = line.split(" | ")
+    menu = len(cells) >= 3 and all(len(x.split()) <= 4 for x in cells)  # "简体中文 | English | HOME PAGE"
+    if len(cells) > 1 and not menu:
+        for cell in cells:
+            for m in _CAPS_RUN.finditer(cell):
+                run = re.sub(r"(?:\s*\([^()]*\))+$", "", m.group(0)).strip()
+                if len(re.findall(r"\b[A-Z][A-Z0-9&'’-]*\b", run)) >= 3 and _caps_heading(run) and run != c:
+                    out.append(run)
+    return out
+
+
 def title_from_text(lines: list[str], body_lang: str | None = None) -> TitleChoice | None:
     """The title read from the first lines of the text (with its language and the issuer seen
     on the way), or None; a letterhead without a title comes back with an empty title."""
     cands: list[str] = []
     for ln in lines[:400]:
-        if ln.strip():
-            c = _clean(ln)
-            if c:
-                cands.append(c)
-                if len(cands) >= LOOKAHEAD_LINES + TITLE_SEARCH_LINES:
-                    break
+        for c in _line_candidates(ln):
+            cands.append(c)
+        if len(cands) >= LOOKAHEAD_LINES + TITLE_SEARCH_LINES:
+            break
     cands = [c[:-1] if c.endswith(".") and not c.endswith("..") and _caps_heading(c) else c for c in cands]
     widths = sorted(len(ln.strip()) for ln in lines[:400] if len(ln.strip()) > 8)
     full = widths[int(len(widths) * 0.8)] if len(widths) >= 10 else 1e9

@@ -17,12 +17,14 @@ from .highlight import Highlighter, snippet
 from .plan import QueryPlan, plan_query
 from .request import SearchRequest
 from .results import DocumentView, Excerpt, Hit, SearchResult
+from .similar import SimilarResult, similar_query
 from .suggest import FEW_HITS, did_you_mean
 
 KNOWN_TERMS = 4096  # vocabulary look-ups remembered per generation
 EXCERPTS_PER_HIT = 3
 DEFAULT_EXCERPTS = 2  # passages shown when none was scored (browsing)
 RELAX_MIN_CLAUSES = 3  # a query of fewer words is not relaxed
+SIMILAR_EXCERPTS = 2  # passages shown per document under "more like this"
 
 
 class SearchService:
@@ -106,6 +108,25 @@ class SearchService:
         passages = self.backend.passages_of(doc_id)
         chosen = [p for p in passages if all(f.meets(filters, p, passage=True) for f in PASSAGE_FACETS)][:DEFAULT_EXCERPTS]
         return chosen or passages[:1]
+
+    def similar(self, doc_id: str, n: int, count: int = 10) -> SimilarResult | None:
+        """Passages of other documents like passage `n` of a document, best first (None: no such passage)."""
+        be = self.backend
+        doc = be.document(doc_id)
+        source = next((p for p in be.passages_of(doc_id) if p.n == n), None) if doc else None
+        if source is None:
+            return None
+        query = similar_query(be, source)
+        result = SimilarResult(doc, source, query.terms, 0, plan=query.plan)
+        if query.plan.empty:
+            return result
+        match = be.match_some(query.plan, query.least, [doc_id])
+        result.total = match.total
+        ranked = be.rank(match, query.plan, 0, count, SIMILAR_EXCERPTS) if match.total else []
+        # every matching document shares a word with the passage, so each has a scored passage
+        result.hits = self._hits([r.doc_id for r in ranked], {r.doc_id: r.passages for r in ranked},
+                                 query.plan, Filters())
+        return result
 
     def document(self, doc_id: str) -> DocumentView | None:
         """A document with all its passages."""

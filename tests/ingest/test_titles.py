@@ -155,3 +155,15 @@ def test_every_archive_document_has_an_acceptable_title_and_a_source():
     assert laws["zh_news/sina_20220205_中国-俄罗斯AEO互认安排签署.md"].author == "新浪财经"
     kyoto = laws["en_treaties/kyoto_convention_BWBV0001015.md"]
     assert kyoto.extracted["other_titles"][0].startswith("Internationale Overeenkomst")
+
+
+def test_a_form_titled_inside_a_table_cell_is_titled_by_its_capitals():
+    # a certificate whose title sits in a ruled cell beside the form's fields, read as one table row
+    lines = ["ANNEX 7", "Original (Duplicate/Triplicate)",
+             "1. Goods consigned from (Exporter's business name, address, country) | Reference No. ASEAN TRADE IN "
+             "GOODS AGREEMENT CERTIFICATE OF ORIGIN (Combined Declaration and Certificate) FORM D Issued in ____ "
+             "(Country) See Overleaf Notes", "2. Goods consigned to (Consignee's name, address, country)"]
+    assert find_title(lines) == ("Annex 7: ASEAN Trade in Goods Agreement Certificate of Origin "
+                                 "(Combined Declaration and Certificate) Form D")
+    assert find_title(["简体中文 | English | HOME PAGE MENU", "Briefing on China-ASEAN Customs Cooperation"]) == \
+        "Briefing on China-ASEAN Customs Cooperation"  # a menu's capitals are no title

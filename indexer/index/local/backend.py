@@ -95,6 +95,15 @@ class LocalBackend:
         masks = [self.matcher.clause_mask(c) for c in plan.positive]
         rows = {d: self.catalog.row_of[d] for d in doc_ids if d in self.catalog.row_of}
         return {d: {k for k, m in enumerate(masks) if m[row]} for d, row in rows.items()}
+    def match_some(self, plan: QueryPlan, least: int, exclude: list[str]) -> LocalMatch:
+        """Documents (but those excluded) where at least `least` positive clauses match."""
+        masks = [self.matcher.clause_mask(c) for c in plan.positive]
+        rows = np.sum(masks, axis=0) >= max(1, least) if masks else np.zeros(self.catalog.n_docs, dtype=bool)
+        for doc_id in exclude:
+            row = self.catalog.row_of.get(doc_id)
+            if row is not None:
+                rows[row] = False
+        return LocalMatch(rows.copy(), {}, rows, int(rows.sum()), None)
 
     def facet_counts(self, match: LocalMatch) -> dict[str, dict[str, int]]:
         """Per facet, matching documents per value with that facet's own filter left out."""
@@ -189,6 +198,14 @@ class LocalBackend:
         """The nearest index word term, by Whoosh's corrector."""
         with self._lock:
             return list(self._corrector.suggest(term, limit=1, maxdist=max_distance, prefix=prefix))
+
+    def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """Live passages holding each word term in their text or title."""
+        out = {}
+        for term in dict.fromkeys(terms):
+            found = np.union1d(self.postings.docnums("text", term), self.postings.docnums("title", term))
+            out[term] = int(np.count_nonzero(self.docnum_row[found] >= 0)) if len(found) else 0
+        return out
 
 
 def _passage(r, doc_id: str) -> PassageRecord:

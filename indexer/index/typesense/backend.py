@@ -18,13 +18,14 @@ from ..backend import RankedDocument
 from ..records import DocumentRecord, IndexStats, PassageRecord
 from . import schema
 from .cluster import Cluster
-from .filters import conj, eq, facet_filters, one_of
+from .filters import conj, eq, facet_filters, none_of, one_of
 from .matcher import Matcher, doc_expression
 from .ranking import Ranking
 
 FACET_VALUES = 10_000
 PAGE = 250
 TOP_TAGS = 10
+SEARCHES_PER_CALL = 40  # searches sent in one multi_search request
 DATE_ORDER = "date_key:desc,title:desc,ord:asc"  # newest first, undated last, as the local backend
 
 
@@ -66,6 +67,13 @@ class TypesenseBackend:
     def match(self, plan: QueryPlan, filters: Filters, relaxed: bool = False) -> ClusterMatch:
         """Documents matching the plan under the filters."""
         m = ClusterMatch(self.matcher.query_expression(plan, relaxed), facet_filters(filters), filters, 0)
+        m.total = self._count(m.everything)
+        return m
+
+    def match_some(self, plan: QueryPlan, least: int, exclude: list[str]) -> ClusterMatch:
+        """Documents (but those excluded) where at least `least` positive clauses match."""
+        expr = self.matcher.some_expression(plan, least)
+        m = ClusterMatch(conj([expr, none_of("doc_id", exclude)]), {}, Filters(), 0)
         m.total = self._count(m.everything)
         return m
 
@@ -209,6 +217,19 @@ class TypesenseBackend:
                     if t != term and t[:prefix] == term[:prefix] and edit_distance(t, term, max_distance) <= max_distance:
                         seen[t] = seen.get(t, 0) + 1
         return sorted(seen, key=lambda t: (edit_distance(t, term, max_distance), -seen[t], t))[:1]
+
+    def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """Passages holding each word term (in their text, or the title on a first passage)."""
+        terms = list(dict.fromkeys(terms))
+        usable = [t for t in terms if "`" not in t]  # a backtick cannot be quoted in a filter (never indexed)
+        out = dict.fromkeys(terms, 0)
+        for i in range(0, len(usable), SEARCHES_PER_CALL):
+            chunk = usable[i : i + SEARCHES_PER_CALL]
+            found = self.cluster.multi_search(self.collection, [
+                {"q": "*", "filter_by": conj(["kind:=passage", eq("wordset", t)]), "per_page": 0} for t in chunk])
+            out.update((t, r["found"]) for t, r in zip(chunk, found))
+        return out
+
 
 
 def read_meta(cluster: Cluster, collection: str) -> dict:

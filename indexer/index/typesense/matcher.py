@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from indexer.search.plan import Clause, QueryPlan
 
 from .cluster import Cluster
-from .filters import (MAX_CONJUNCTION, Condition, at_least, conditions, conj, disj, near_matches,
+from .filters import (MAX_CONJUNCTION, NOTHING, Condition, at_least, conditions, conj, disj, near_matches,
                       none_of, one_of)
 
 EXACT_DOCUMENTS = 1000
@@ -67,6 +67,13 @@ class Matcher:
         else:
             matched = conj(m.expression() for m in positive)
         return conj(["kind:=doc", matched, *(self.clause(c).negation() for c in plan.negated)])
+
+    def some_expression(self, plan: QueryPlan, least: int) -> str:
+        """Documents where at least `least` of the positive clauses match ("more like this")."""
+        positive = [self.clause(c) for c in plan.positive]
+        if not positive:
+            return conj(["kind:=doc", NOTHING])
+        return conj(["kind:=doc", self._most(positive, max(1, min(least, len(positive))))])
 
     def _most(self, clauses: list[ClauseMatch], need: int) -> str:
         """Documents matching at least `need` of the clauses."""

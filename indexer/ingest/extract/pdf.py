@@ -25,12 +25,13 @@ from pathlib import Path
 
 from indexer.config import OCR_MAX_PAGES, OCR_SECONDS, OCR_TIMEOUT_S, PDF_MAX_PAGES, RENDER_MAX_PIXELS
 
-from . import Extracted, ExtractionError, Page, one_line, ocr, pdf_pdfium, quality
+from . import Extracted, ExtractionError, Page, one_line, ocr, pdf_pdfium, pdf_tables, quality
 from .pdf_layout import Glyph, layout_lines, paragraphs_text, read_blocks
 from .pdf_running import PageLines, remove_running_lines
 
 SCAN_COVER = 0.5  # a page mostly covered by one image ...
 SCAN_MAX_CHARS = 80  # ... with only this much text (a stamp, a page number) is a scan
+MIN_SCAN_CHARS = 40  # a scanned PDF whose recognised text is shorter than this has not been read
 
 
 def _page_ranges(numbers: list[int]) -> str:
@@ -50,6 +51,7 @@ class _Pdfminer:
     def __init__(self, data: bytes):
         self.data, self.pdf = data, None
         self.pages: dict[int, list[Glyph]] = {}
+        self.headers: dict[str, list[str]] = {}  # tables' leading rows read (a header repeats on each page)
 
     def glyphs(self, index: int) -> list[Glyph]:
         """The page's glyphs as pdfminer reads them (once per page)."""
@@ -57,15 +59,27 @@ class _Pdfminer:
             self.pages[index] = self._read(index)
         return self.pages[index]
 
+    def _open(self):
+        if self.pdf is None:
+            import pdfplumber
+
+            self.pdf = pdfplumber.open(io.BytesIO(self.data))
+        return self.pdf
+
     def _read(self, index: int) -> list[Glyph]:
         try:
-            if self.pdf is None:
-                import pdfplumber
-
-                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            self._open()
             return [Glyph(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in self.pdf.pages[index].chars]
         except Exception:  # pdfminer fails on some files pdfium reads: the page goes on to OCR
             return []
+
+    def tables(self, index: int) -> tuple[list, float, float]:
+        """(tables, page width, height) of a page as pdfplumber finds them from its rulings."""
+        try:
+            page = self._open().pages[index]
+            return pdf_tables.find(page), page.width, page.height
+        except Exception:  # pdfminer fails on some files pdfium reads: the page is read without
+            return [], 0.0, 0.0
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -76,6 +90,10 @@ def read_page(page, index: int, miner: _Pdfminer) -> tuple[str, list, str | None
     """(route, lines, why unreadable, page height): one page's lines by the cheapest route that reads it."""
     if pdf_pdfium.is_blank(page):
         return "blank", [], "blank page", page.get_height()
+    if pdf_tables.ruled(page):
+        read = _with_tables(page, index, miner)
+        if read is not None:
+            return read
     fast = pdf_pdfium.fast_lines(page)
     if fast is not None:
         lines, text = fast
@@ -102,6 +120,21 @@ def read_page(page, index: int, miner: _Pdfminer) -> tuple[str, list, str | None
         clean = [g for g in glyphs if quality.clean(g.text)]
         return "pdfminer", layout_lines(clean, page.get_width()), None, page.get_height()
     return "ocr", [], reason, height
+
+
+def _with_tables(page, index: int, miner: _Pdfminer):
+    """A page with ruled tables read by the layout route, each table cell by cell (read across its
+    columns a table mixes every cell's lines); None when it has none, or they cannot be placed."""
+    tables, width, height = miner.tables(index)
+    if not tables:
+        return None
+    glyphs, g_width, g_height = pdf_pdfium.glyphs(page)
+    if abs(g_width - width) > 1 or abs(g_height - height) > 1:
+        return None  # text drawn turned, or boxes offset: pdfplumber's tables are elsewhere in pdfium's frame
+    text = "".join(g.text for g in glyphs)
+    if quality.garbage_reason(text) is not None or quality.suspicious_chars(text):
+        return None  # the page's usual route judges the text layer
+    return "layout", pdf_tables.page_lines(glyphs, tables, width, miner.headers), None, height
 
 
 def _better_in_pdfminer(text: str, glyphs: list[Glyph]) -> bool:
@@ -211,6 +244,11 @@ def extract(path: Path, data: bytes | None = None, cache_dir: Path | None = None
                 if len(wanted) + len(blank) < len(pages):
                     warnings.append(f"pages {_page_ranges(wanted)}: {what}; {ocr.NOT_INSTALLED}")
                 meta["empty_reason"] = f"{what}; {ocr.NOT_INSTALLED}"
+        if routes["ocr"] and not (routes["fast"] or routes["layout"] or routes["pdfminer"]):
+            found = sum(quality.readable_chars(t) for t in texts.values())
+            if found < MIN_SCAN_CHARS:  # a scan OCR could not read ("It Doesn't" of a JBIG2 page)
+                raise ExtractionError(f"scanned PDF: OCR recognised almost no text ({found} characters "
+                                      f"on {n_pages} page{'s' if n_pages != 1 else ''})")
         if "empty_reason" not in meta:
             meta["empty_reason"] = "no text found" + (
                 " (every page blank)" if len(blank) == len(pages) else
