@@ -164,7 +164,7 @@ class Expander:
 
     def _variants(self, surface: str, add) -> None:
         """A spelling the taxonomy does not list stands for its partner or topic: search that one's names."""
-        from .variants import match_names
+        from .names import match_names
 
         for m in match_names(surface, fuzzy=False):
             if m.how in ("alias", "variant"):

@@ -244,7 +244,7 @@ def load_taxonomy() -> Taxonomy:
             aliases_zh=list(o.get("aliases_zh", [])), aliases_en=list(o.get("aliases_en", [])),
             acronyms=list(o.get("acronyms", [])),
         )
-    from .variants import load_calques
+    from .calques import load_calques
 
     calques = load_calques()
     topics = {}

@@ -226,7 +226,7 @@ def _names_begun_by(prefix: str) -> list:
     """A prefix typed for a name (Kazakh*): the names of the one partner or topic it begins."""
     from indexer.analysis.expand import VARIANT_WEIGHT, Expansion as Equivalent
     from indexer.analysis.taxonomy import load_taxonomy
-    from indexer.analysis.variants import match_names
+    from indexer.analysis.names import match_names
 
     found = {(m.kind, m.id) for m in match_names(prefix.rstrip("*? ") + "*", fuzzy=False) if m.how == "prefix"}
     if len(found) != 1:

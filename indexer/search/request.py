@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from indexer.ingest.dates import YEAR_MAX, YEAR_MIN
 
 from .facets import Filters
+
+if TYPE_CHECKING:  # the annotation only: the parser imports the events module when it runs
+    from .events import EventQuery
 
 SORTS = ("relevance", "date")
 LANGS = ("zh", "en")

@@ -11,7 +11,7 @@ import re
 
 from indexer.analysis.textnorm import fold, is_han
 from indexer.analysis.lexicon import get_lexicon
-from indexer.analysis.variants import suggest_name
+from indexer.analysis.names import suggest_name
 
 from .facets import Filters
 from .plan import QueryPlan
