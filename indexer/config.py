@@ -142,6 +142,11 @@ class Settings:
         return self.index_dir / "cache"
 
 
+def lexicon_cache_dir() -> Path:
+    """Where the cleaned lexicon is kept between processes: LEXICON_CACHE_DIR, else the index's cache folder."""
+    return Path(os.environ["LEXICON_CACHE_DIR"]) if os.environ.get("LEXICON_CACHE_DIR") else Settings.from_env().cache_dir
+
+
 # --- Search backend: the local Whoosh index or a Typesense cluster ------------------------------
 # SEARCH_BACKEND is Settings.search_backend; the cluster's settings are read when asked (not at
 # import) so that a test or a command can set the variables first.

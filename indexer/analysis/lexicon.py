@@ -290,14 +290,12 @@ def _cache_key(cedict: Path, jieba_dict: Path | None) -> str:
 
 
 def default_cache_dir() -> Path | None:
-    """Where the cleaned lexicon is kept between processes: `LEXICON_CACHE_DIR`, else the index's cache folder."""
-    if os.environ.get("LEXICON_CACHE_DIR"):
-        return Path(os.environ["LEXICON_CACHE_DIR"])
+    """Where the cleaned lexicon is kept between processes (config.lexicon_cache_dir), None when unknown."""
     try:
-        from indexer.config import Settings
+        from indexer.config import lexicon_cache_dir
 
-        return Settings.from_env().cache_dir
-    except Exception:
+        return lexicon_cache_dir()
+    except Exception:  # a bad setting costs the cache, not the lexicon
         return None
 
 
