@@ -272,19 +272,30 @@ def compare(judgments: Path, corpus: Path, node=None) -> dict:
     for key, a in ours["local"].items():
         b = ours["typesense"][key]
         if a["total"] != b["total"] or a["ranked"] != b["ranked"]:
-            differences.append({"q": a["q"], "params": a["params"], "category": a["category"],
+            kind = "total" if a["total"] != b["total"] else "top" if set(a["ranked"]) != set(b["ranked"]) else "order"
+            differences.append({"q": a["q"], "params": a["params"], "category": a["category"], "kind": kind,
                                 "total": [a["total"], b["total"]], "top": [a["ranked"], b["ranked"]],
                                 "rr": [a["rr"], b["rr"]], "recall": [a["recall"], b["recall"]],
-                                "why": explained.get(a["q"], {}).get("total" if a["total"] != b["total"] else "top")})
+                                "why": _why(explained, a, b)})
     return {"results": results, "differences": differences}
 
 
-def load_differences(path: Path = DIFFERENCES) -> dict[str, dict]:
-    """Why the backends differ on a judged query, by design: {query: {"total": why, "top": why}}."""
-    if not path.exists():
-        return {}
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {d["q"]: d for d in spec.get("queries", [])}
+def load_differences(path: Path = DIFFERENCES) -> dict:
+    """Why the backends differ on judged queries, by design: {"order": why, "queries": {q: {"total"|"top": why}}}."""
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    spec = spec or {}
+    return {"order": spec.get("order"), "queries": {d["q"]: d for d in spec.get("queries", [])}}
+
+
+def _why(explained: dict, local: dict, cluster: dict) -> str | None:
+    """The written reason for one difference: a total needs its own; other documents in the top K
+    need their own; the same documents in another order are the engines' ranking."""
+    mine = explained["queries"].get(local["q"], {})
+    if local["total"] != cluster["total"]:
+        return mine.get("total")
+    if set(local["ranked"]) != set(cluster["ranked"]):
+        return mine.get("top")
+    return mine.get("order") or explained["order"]
 
 
 def markdown(result: dict) -> str:
@@ -311,19 +322,20 @@ def compare_markdown(compared: dict) -> str:
         lines.append(f"| {c} | {a['n']} | {a['recall@5']:.3f} | {b['recall@5']:.3f} | {a['mrr']:.3f} | {b['mrr']:.3f} | "
                      f"{base[c]['recall@5']:.3f} | {base[c]['mrr']:.3f} |")
     diffs = compared["differences"]
-    totals = [d for d in diffs if d["total"][0] != d["total"][1]]
-    lines += ["", f"{len(diffs)} judged queries differ: {len(totals)} in total, "
-                  f"{len(diffs) - len(totals)} in the top {K} only "
-                  f"({sum(1 for d in totals if not d['why'])} total differences unexplained)"]
-    for d in diffs:
+    kinds = {k: [d for d in diffs if d["kind"] == k] for k in ("total", "top", "order")}
+    lines += ["", f"{len(diffs)} judged queries differ: {len(kinds['total'])} in total, {len(kinds['top'])} in the "
+                  f"documents of the top {K}, {len(kinds['order'])} in order only; "
+                  f"{sum(1 for d in diffs if not d['why'])} unexplained"]
+    for d in kinds["total"] + kinds["top"]:
         params = f" {json.dumps(d['params'], ensure_ascii=False)}" if d["params"] else ""
-        what = (f"total {d['total'][0]} local, {d['total'][1]} cluster" if d["total"][0] != d["total"][1]
-                else f"top {K}" + (" (same documents, other order)" if set(d["top"][0]) == set(d["top"][1]) else ""))
-        lines.append(f"- {d['category']}: {d['q']!r}{params}: {what}; rr {d['rr'][0]:.2f} / {d['rr'][1]:.2f}")
-        if set(d["top"][0]) != set(d["top"][1]) or d["total"][0] != d["total"][1]:
-            lines.append(f"    local:   {d['top'][0]}")
-            lines.append(f"    cluster: {d['top'][1]}")
-        lines.append(f"    why: {d['why'] or 'UNEXPLAINED'}")
+        what = f"total {d['total'][0]} local, {d['total'][1]} cluster" if d["kind"] == "total" else f"top {K}"
+        lines += [f"- {d['category']}: {d['q']!r}{params}: {what}; recall {d['recall'][0]:.2f} / {d['recall'][1]:.2f}, "
+                  f"rr {d['rr'][0]:.2f} / {d['rr'][1]:.2f}",
+                  f"    local:   {d['top'][0]}", f"    cluster: {d['top'][1]}", f"    why: {d['why'] or 'UNEXPLAINED'}"]
+    if kinds["order"]:
+        lines.append(f"{kinds['order'][0]['why'] or 'UNEXPLAINED'}:")
+        lines += [f"- {d['category']}: {d['q']!r}" + (f" {json.dumps(d['params'], ensure_ascii=False)}" if d["params"] else "")
+                  + f": rr {d['rr'][0]:.2f} / {d['rr'][1]:.2f}" for d in kinds["order"]]
     return "\n".join(lines)
 
 
