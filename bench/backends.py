@@ -37,10 +37,11 @@ from . import corpus_gen, procmon, query_bench
 from .procmon import peak_rss_bytes, rss_bytes, run_measured
 from .queries import query_mix
 
-SIZES = {"quick": 300, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+SIZES = {"quick": 300, "10k": 10_000, "100k": 100_000, "300k": 300_000, "1m": 1_000_000}
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 ALIAS = "bench"
 NODE_SAMPLE_S = 0.5
+TIMELINE_S = 15.0  # how often the nodes' memory is written down during a build
 
 
 def _log(msg: str) -> None:
@@ -66,12 +67,19 @@ class NodeWatch(threading.Thread):
         self.build_pid: int | None = None
         self.peak_total = 0
         self.stopped_build = False
+        self.timeline: list[tuple[float, list[float]]] = []  # (seconds, MB per node) during builds
         self._halt = threading.Event()
 
     def run(self) -> None:
+        t0 = time.monotonic()
+        last = -TIMELINE_S
         while not self._halt.is_set():
-            total = sum(rss_bytes(n.pid) for n in self.cluster.nodes if n.pid)
+            each = [rss_bytes(n.pid) for n in self.cluster.nodes if n.pid]
+            total = sum(each)
             self.peak_total = max(self.peak_total, total)
+            if self.build_pid and time.monotonic() - last >= TIMELINE_S:
+                last = time.monotonic()
+                self.timeline.append((round(last - t0, 1), [round(b / 1e6) for b in each]))
             if self.limit and total > self.limit and self.build_pid and not self.stopped_build:
                 self.stopped_build = True
                 _log(f"nodes hold {total / 1e9:.1f} GB > {self.limit / 1e9:.1f} GB: stopping the build")
@@ -175,7 +183,8 @@ def bench_backend(backend: str, corpus: Path, work: Path, mix, warmup, nodes: in
             out = _measure(backend, corpus, index, _env("typesense", corpus, index, cluster), mix, warmup, watch)
         finally:
             watch.stop()
-        out["nodes"] = {"count": nodes, "empty": empty, "peak_total_rss_mb_during_build": round(watch.peak_total / 1e6, 1)}
+        out["nodes"] = {"count": nodes, "empty": empty, "peak_total_rss_mb_during_build": round(watch.peak_total / 1e6, 1),
+                        "timeline_mb": watch.timeline}
         out["nodes"]["after_queries"] = _node_memory(cluster)
     out["nodes"]["left_running"] = [n.name for n in cluster.nodes if ts_nodes.is_running(n)]
     shutil.rmtree(folder, ignore_errors=True)
@@ -201,7 +210,7 @@ def _measure(backend: str, corpus: Path, index: Path, env: dict, mix, warmup, wa
 
 
 def run(size: str, work: Path, only: list[str], nodes: int, seed: int = 42, per_category: int | None = None,
-        node_limit_gb: float | None = None) -> dict:
+        node_limit_gb: float | None = None, jieba_mb: float | None = None) -> dict:
     """Every chosen backend at one size, with the jieba yardstick of the same run."""
     corpus = work / f"corpus-{size}"
     results: dict = {"meta": {"stamp": time.strftime("%Y%m%d-%H%M%S"), "started": time.strftime("%Y-%m-%d %H:%M"),
@@ -212,8 +221,10 @@ def run(size: str, work: Path, only: list[str], nodes: int, seed: int = 42, per_
     manifest = corpus_gen.generate(corpus, SIZES[size], seed)
     results["corpus"] = {"documents": manifest["documents"], "bytes": manifest["bytes"],
                          "generate_s": round(time.perf_counter() - t0, 1)}
-    _log(f"{size}: jieba.lcut over the same text, one core")
-    m = run_measured([sys.executable, "-m", "bench.jieba_speed", str(corpus)], cwd=PROJECT_ROOT)
+    _log(f"{size}: jieba.lcut over the same text, one core" + (f" (its first {jieba_mb} MB)" if jieba_mb else ""))
+    m = run_measured([sys.executable, "-c", "import json, sys; from pathlib import Path; from bench.jieba_speed import measure; "
+                      "print(json.dumps(measure(Path(sys.argv[1]), int(float(sys.argv[2]) * 1e6) or None)))",
+                      str(corpus), str(jieba_mb or 0)], cwd=PROJECT_ROOT)
     results["jieba"] = json.loads(m.stdout) if m.returncode == 0 else {"error": m.stderr[-500:], "mb_per_s": None}
     per_category = per_category or (3 if size == "quick" else 40)
     mix, warmup = query_mix(per_category, seed), query_mix(max(2, per_category // 4), seed + 1)
@@ -304,6 +315,8 @@ def main(argv=None) -> int:
     p.add_argument("--queries", type=int, default=None, help="queries per category")
     p.add_argument("--node-memory-gb", type=float, default=18.0,
                    help="stop the cluster build when the nodes hold more than this together")
+    p.add_argument("--jieba-mb", type=float, default=None,
+                   help="time jieba.lcut on the first MB of the corpus only (its speed per MB; for the large sizes)")
     p.add_argument("--out", type=Path, default=RESULTS_DIR)
     p.add_argument("--workdir", type=Path, default=None, help="corpora, indexes and node data (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -314,7 +327,7 @@ def main(argv=None) -> int:
     work = a.workdir or Path(tempfile.mkdtemp(prefix="bench-backends-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        results = run(a.size, work, only, a.nodes, a.seed, a.queries, a.node_memory_gb)
+        results = run(a.size, work, only, a.nodes, a.seed, a.queries, a.node_memory_gb, a.jieba_mb)
     finally:
         if not a.keep and a.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
