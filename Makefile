@@ -12,12 +12,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test soak build bench browser-deps ocr-deps clean help cluster cluster-stop cluster-status
+.PHONY: run test soak build bench bench-backends browser-deps ocr-deps clean help cluster cluster-stop cluster-status
 
 help:
 	@echo "make run    - install, index corpus/ (incrementally), serve http://$(HOST):$(PORT)"
 	@echo "make test   - install, run the whole test suite"
 	@echo "make bench  - run the benchmark suite (bench/)"
+	@echo "make bench-backends - local vs a 3-node Typesense cluster at 100k passages (bench/backends.py)"
 	@echo "make soak   - the robustness tests at full length (24 kill -9, 8 Ctrl-C, 12 rebuilds, 60 s load, 2000 fuzz cases per route)"
 	@echo "make cluster      - start 3 Typesense nodes on 127.0.0.1 (API 8108, 8208, 8308), write instance/cluster/env"
 	@echo "make cluster-stop - stop the nodes that make cluster started"
@@ -62,6 +63,11 @@ soak: $(REQ_STAMP)
 
 bench: $(REQ_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The backend as a column: 100k passages on the local engine and on 3 Typesense nodes started (and
+# stopped) by the bench on free ports; BENCH_ARGS="--size 1m --only cluster" for the large run.
+bench-backends: $(CLUSTER_REQ_STAMP)
+	$(BIN)/python -m bench.backends $(BENCH_ARGS)
 
 # Browser tests drive Debian's Chromium (with a Chinese font, so screenshots show the text);
 # installed here when we are root, skipped (with a message) otherwise.

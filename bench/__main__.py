@@ -3,6 +3,7 @@
     .venv/bin/python -m bench                      # 10k and 100k passages
     .venv/bin/python -m bench --sizes 10k,100k,1m  # also a million (long: see bench/REPORT.md)
     .venv/bin/python -m bench --quick              # a few hundred passages, a few queries
+    .venv/bin/python -m bench --backends 100k      # then local vs a 3-node Typesense cluster (bench/backends.py)
 
 Every speed is reported next to a yardstick measured in the same run on the same machine
 (single-core jieba.lcut for the build, the naive Whoosh baseline for queries), because the
@@ -207,6 +208,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=RESULTS_DIR)
     p.add_argument("--workdir", type=Path, default=None, help="where corpora and indexes go (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
+    p.add_argument("--backends", metavar="SIZE", default=None,
+                   help="afterwards, SIZE on the local engine and on a 3-node Typesense cluster (bench/backends.py)")
     a = p.parse_args(argv)
     names = ["quick"] if a.quick else [s.strip() for s in a.sizes.split(",") if s.strip()]
     unknown = [n for n in names if n not in SIZES]
@@ -226,6 +229,10 @@ def main(argv=None) -> int:
             _growth(results)
             js, md = report.write(results, a.out)
             _log(f"{n}: done; report in {md}")
+        if a.backends:
+            from . import backends
+
+            backends.main(["--size", a.backends, "--out", str(a.out), "--workdir", str(work / "backends"), "--seed", str(a.seed)])
     finally:
         if not a.keep and a.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import socket
 import time
 from pathlib import Path
 
 import pytest
 
 from indexer.index.typesense import nodes as ts_nodes
+from indexer.index.typesense.nodes import free_ports  # noqa: F401  (the tests' name for it)
 
 FIGURES: dict[str, dict] = {}
 
@@ -20,34 +19,6 @@ FIGURES: dict[str, dict] = {}
 def record(name: str, **values) -> None:
     """Add figures under a heading (merged when recorded several times)."""
     FIGURES.setdefault(name, {}).update({k: round(v, 3) if isinstance(v, float) else v for k, v in values.items()})
-
-
-def _ephemeral_low() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def free_ports(n: int) -> list[int]:
-    """`n` distinct TCP ports free on 127.0.0.1 right now, below the ephemeral range."""
-    low, high = 20000, min(_ephemeral_low(), 32768)
-    if high - low < 1000:  # an unusual port range: take what the kernel gives
-        low, high = 0, 0
-    held: list[socket.socket] = []
-    try:
-        while len(held) < n:
-            s = socket.socket()
-            try:
-                s.bind(("127.0.0.1", random.randrange(low, high) if high else 0))
-            except OSError:
-                s.close()
-                continue
-            held.append(s)
-        return [s.getsockname()[1] for s in held]
-    finally:
-        for s in held:
-            s.close()
 
 
 def server_or_skip() -> Path:

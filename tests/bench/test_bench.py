@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,42 @@ def test_quick_bench_writes_its_report(tmp_path):
     assert "p95_speedup_vs_baseline" in s["ratios"]
     md = (out / "latest.md").read_text(encoding="utf-8")
     assert "build ÷ jieba" in md and "| quick | ours |" in md and "| quick | baseline |" in md
+
+
+@pytest.mark.slow
+def test_backends_bench_measures_both_backends_and_leaves_no_node_behind(tmp_path):
+    from tests.typesense_support import server_or_skip
+
+    server_or_skip()
+    out = tmp_path / "results"
+    proc = subprocess.run([sys.executable, "-m", "bench.backends", "--size", "quick", "--nodes", "1", "--queries", "1",
+                           "--out", str(out), "--workdir", str(tmp_path / "work")],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(next(out.glob("*-backends-quick.json")).read_text(encoding="utf-8"))
+    local, cluster = results["backends"]["local"], results["backends"]["typesense"]
+    # the same archive, built and served by each backend, every answer usable
+    assert local["passages"] == cluster["passages"] > 200
+    for r in (local, cluster):
+        assert r["build"]["ok"] and r["build"]["vs_jieba"] > 0
+        assert r["queries"]["all"]["n"] == 5 and r["queries"]["bad_count"] == 0, r["queries"]["bad_answers"]
+        assert r["queries"]["rss_bytes"] > 0
+    # each node's memory is reported, and the node is gone: its process and its data
+    [node] = cluster["nodes"]["after_queries"]
+    assert node["rss_mb"] > 0 and node["peak_rss_mb"] >= node["rss_mb"]
+    assert cluster["nodes"]["left_running"] == []
+    assert not (tmp_path / "work" / "typesense").exists()
+    assert [c for c in _command_lines() if str(tmp_path) in c] == []
+
+
+def _command_lines() -> list[str]:
+    """The command line of every process of this machine."""
+    out = []
+    for p in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            out.append(p.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            pass
+    return out
+    md = proc.stdout
+    assert "| local |" in md and "| cluster (1 node) |" in md and "build ÷ jieba" in md

@@ -16,6 +16,8 @@ Python:
 
     start_cluster(folder, api_ports, peering_ports, api_key) -> ClusterHandle   3 nodes (any number)
     start_node(folder, api_port, peering_port, api_key) -> ClusterHandle        1 node, no peers
+    running(folder, size) -> ClusterHandle   (a context) `size` nodes on free ports, a new key, stopped at exit
+    free_ports(n)          n TCP ports free on 127.0.0.1 now, below the ephemeral range
     wait_ready(handle)     every node answers /health ok and exactly one is the Raft leader
     stop(handle)           SIGTERM, SIGKILL after a timeout, then reaped: no process is left behind
     kill_node(handle, i)   a crash (SIGKILL); restart_node(handle, i) starts it again on its data
@@ -56,9 +58,11 @@ and ~45-47 MB with a small collection.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import fcntl
 import os
+import random
 import secrets
 import signal
 import socket
@@ -68,7 +72,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from indexer.config import CLUSTER_DIR, read_env_file
 from indexer.index.typesense.client import NodeState, probe
@@ -228,6 +232,35 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def free_ports(n: int) -> list[int]:
+    """`n` distinct TCP ports free on 127.0.0.1 right now, below the ephemeral range."""
+    # below the ephemeral range, no outgoing connection takes one between the draw and the server's bind
+    low, high = 20000, min(_ephemeral_low(), 32768)
+    if high - low < 1000:  # an unusual port range: take what the kernel gives
+        low, high = 0, 0
+    held: list[socket.socket] = []
+    try:
+        while len(held) < n:
+            s = socket.socket()
+            try:
+                s.bind((HOST, random.randrange(low, high) if high else 0))
+            except OSError:
+                s.close()
+                continue
+            held.append(s)
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
+
+
 def _node(folder: Path, index: int, api_port: int, peering_port: int) -> Node:
     name = f"node-{index}"
     return Node(name=name, api_port=api_port, peering_port=peering_port, data_dir=(folder / name).resolve(),
@@ -303,6 +336,22 @@ def start_node(folder: str | os.PathLike, api_port: int, peering_port: int, api_
     handle = ClusterHandle(folder=folder, api_key=api_key, nodes=[node], detached=detached, binary=server_binary())
     _start_all(handle, [node])
     return handle
+
+
+@contextlib.contextmanager
+def running(folder: str | os.PathLike, size: int = 1, timeout: float = READY_TIMEOUT_S) -> Iterator[ClusterHandle]:
+    """`size` nodes (one alone, or a Raft cluster) on free ports with a new key, ready; stopped at exit."""
+    ports = free_ports(2 * size)
+    key = secrets.token_urlsafe(24)
+    if size == 1:
+        handle = start_node(folder, ports[0], ports[1], key)
+    else:
+        handle = start_cluster(folder, ports[:size], ports[size:], key)
+    try:
+        wait_ready(handle, timeout=timeout)
+        yield handle
+    finally:
+        stop(handle)
 
 
 def _start_all(handle: ClusterHandle, nodes: Sequence[Node]) -> None:

@@ -1,6 +1,8 @@
 """Where the cluster is read from, how addresses are read, and how the client picks nodes (no server needed)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from indexer.config import typesense_settings
@@ -71,3 +73,22 @@ def test_health_of_a_cluster_that_is_not_there_is_one_line():
     ok, reason = health(["127.0.0.1:1", "127.0.0.1:2"], "key", timeout=0.5)
     assert not ok
     assert reason == "the Typesense cluster cannot serve: 127.0.0.1:1: connection refused; 127.0.0.1:2: connection refused"
+
+
+def test_large_imports_go_in_requests_of_bounded_size_and_every_record_arrives(typesense_node, monkeypatch):
+    # a slow cluster answers each request within the client's timeout: none is abandoned and sent again
+    from indexer.index.typesense import cluster as ts_cluster
+
+    monkeypatch.setattr(ts_cluster, "IMPORT_BYTES", 20_000)
+    c = ts_cluster.Cluster(typesense_settings(nodes=typesense_node.nodes_setting, api_key=typesense_node.api_key))
+    c.create_collection({"name": "bounded-imports", "fields": [{"name": "text", "type": "string"}]})
+    try:
+        records = [{"id": str(i), "text": "海关合作 customs cooperation " * 40} for i in range(60)]
+        sent = sum(len(json.dumps(r)) + 1 for r in records)  # ~110 KB as the client sends it
+        assert c.upsert("bounded-imports", records) == 60
+        assert c.import_requests >= sent / 20_000
+        assert c.count("bounded-imports") == 60
+        assert c.upsert("bounded-imports", [{"id": "big", "text": "海" * 10_000}]) == 1  # larger than a request: alone
+        assert c.count("bounded-imports") == 61
+    finally:
+        c.drop_collection("bounded-imports")

@@ -336,3 +336,16 @@ def test_with_two_of_three_killed_the_last_answers_503_and_health_says_so(runnin
     # through the client over all nodes: after its retries, the last node's answer (503 or refused)
     with pytest.raises((ServiceUnavailable, ConnectionError)):
         search_found(client)
+
+
+def test_a_node_started_for_a_while_answers_and_is_gone_afterwards_even_after_an_error(tmp_path):
+    server_or_skip()
+    started = []
+    with pytest.raises(RuntimeError, match="the caller failed"):
+        with ts_nodes.running(tmp_path / "node") as handle:
+            started = list(handle.nodes)
+            assert health(handle.nodes_setting, handle.api_key)[0]
+            assert node_client(handle.addresses[0], handle.api_key).collections.retrieve() == []
+            raise RuntimeError("the caller failed")
+    assert started and not any(ts_nodes.is_running(n) for n in started)
+    assert not list((tmp_path / "node").glob("*.pid"))
