@@ -89,6 +89,9 @@ def test_backends_bench_measures_both_backends_and_leaves_no_node_behind(tmp_pat
         assert r["build"]["ok"] and r["build"]["vs_jieba"] > 0
         assert r["queries"]["all"]["n"] == 5 and r["queries"]["bad_count"] == 0, r["queries"]["bad_answers"]
         assert r["queries"]["rss_bytes"] > 0
+    # the table that goes into the report
+    md = proc.stdout
+    assert "| local |" in md and "| cluster (1 node) |" in md and "build ÷ jieba" in md
     # each node's memory is reported, and the node is gone: its process and its data
     [node] = cluster["nodes"]["after_queries"]
     assert node["rss_mb"] > 0 and node["peak_rss_mb"] >= node["rss_mb"]
@@ -106,5 +109,3 @@ def _command_lines() -> list[str]:
         except OSError:
             pass
     return out
-    md = proc.stdout
-    assert "| local |" in md and "| cluster (1 node) |" in md and "build ÷ jieba" in md
