@@ -31,7 +31,9 @@ from .lifetime import die_with_parent
 from .lock import BuildLocked
 from .records import FileState
 
-PASSAGE_VERSION = "4"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+# bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+# (5: segments written from arrays, index/local/segments.py; pid a column only)
+PASSAGE_VERSION = "5"
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
 EXTRACT_WINDOW = 8  # tasks in flight per worker

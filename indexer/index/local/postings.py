@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import pickle
 import threading
-import zlib
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from . import blocks
+from .codec import column_values
 
 CACHE_BYTES = 32 * 1024 * 1024
 BLOCK_CACHE = 1024  # blocks of positions (128 postings each) kept decoded
@@ -102,14 +102,14 @@ class Postings:
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         counts: list[int] = []
-        bases: list[int] = []
         where = array("q")  # per block: leaf number, data offset, data length, compression
         tbytes = term.encode("utf-8")
+        boost = self.reader.schema[field].format.field_boost
         for leaf_no, (leaf, offset) in enumerate(self.leaves):
             if (field, term) not in leaf:
                 continue
             info = leaf._terms.term_info(field, tbytes)
-            if info.is_inlined():  # Whoosh never inlines (see engine.py), but a segment could
+            if info.is_inlined():  # Whoosh never inlines (see codec.py), but a segment could
                 raise ValueError(f"inlined postings not supported: {field}:{term}")
             start, length = info.extent()
             if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the unpacked tuple
@@ -123,11 +123,10 @@ class Postings:
                 stream.seek(pos + 4)
                 n, _maxid, _maxweight, comp = pickle.load(stream)[:4]
                 data_at, end = stream.tell(), pos + 4 + abs(size)
-                d, w = _ids_weights(view[data_at:end], n, comp)
-                ids.append(d)
-                weights.append(w if isinstance(w, np.ndarray) else np.full(n, w, dtype=np.float32))
+                d, w = blocks.ids_weights(view[data_at:end], n, comp, boost)
+                ids.append(d + offset)
+                weights.append(w)
                 counts.append(n)
-                bases.append(offset)
                 where.extend((leaf_no, start + data_at, end - data_at, comp))
                 if size < 0:  # the last block
                     break
@@ -135,13 +134,9 @@ class Postings:
         if not counts:
             return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.int64),
                          np.zeros(1, dtype=np.int64))
-        counts_arr = np.array(counts, dtype=np.int64)
-        starts = np.concatenate([[0], np.cumsum(counts_arr)])
-        running = np.cumsum(np.concatenate(ids))
-        # ids are delta-coded within each block, from 0: undo the running sum across blocks
-        before = np.concatenate([[0], running[starts[1:-1] - 1]])
-        d = running - np.repeat(before, counts_arr) + np.repeat(np.array(bases, dtype=np.int64), counts_arr)
-        w = np.concatenate(weights).astype(np.float32, copy=False)
+        starts = np.concatenate([[0], np.cumsum(np.array(counts, dtype=np.int64))])
+        d = np.concatenate(ids)
+        w = np.concatenate(weights)
         raw = np.arange(len(d), dtype=np.int32)
         live = ~self.deleted[d]
         if not live.all():
@@ -154,7 +149,6 @@ class Postings:
         e = self._entry(field, term)
         raw = e.raw[np.searchsorted(e.docnums, docnums)]
         blk = np.searchsorted(e.starts, raw, side="right") - 1
-        decode = self.reader.schema[field].format.decode_positions
         out: list = [None] * len(raw)
         order = np.argsort(blk, kind="stable")
         bounds = np.flatnonzero(np.diff(blk[order])) + 1
@@ -163,30 +157,27 @@ class Postings:
                 if not len(group):
                     continue
                 b = int(blk[group[0]])
-                values = self._block_values(field, term, e, b)
+                found = self._block_positions(field, term, e, b)
                 first = int(e.starts[b])
                 for i, r in zip(group.tolist(), raw[group].tolist()):
-                    out[i] = decode(values[r - first])
+                    out[i] = found[r - first]
         return out
 
-    def _block_values(self, field: str, term: str, e: "_Term", b: int) -> tuple:
-        """The decoded posting values of one block (cached; call with the lock held)."""
+    def _block_positions(self, field: str, term: str, e: "_Term", b: int) -> list[list[int]]:
+        """Each posting's positions in one block (cached; call with the lock held)."""
         key = (field, term, b)
-        values = self._blocks.get(key)
-        if values is None:
+        found = self._blocks.get(key)
+        if found is None:
             leaf_no, offset, length, comp = e.blocks[b].tolist()
             data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
             n = int(e.starts[b + 1] - e.starts[b])
-            if comp & blocks.SPLIT:
-                values = blocks.values(data, n, comp)
-            else:
-                values = _whoosh_block(data, comp)[2]
-            self._blocks[key] = values
+            found = blocks.positions(data, n, comp, self.reader.schema[field].format.decode_positions)
+            self._blocks[key] = found
             if len(self._blocks) > BLOCK_CACHE:
                 self._blocks.popitem(last=False)
         else:
             self._blocks.move_to_end(key)
-        return values
+        return found
 
     def lengths(self, field: str) -> np.ndarray:
         """Every passage's length in a field, as Whoosh's scorer sees it (byte-encoded)."""
@@ -196,7 +187,7 @@ class Postings:
                 parts = []
                 for leaf, _offset in self.leaves:
                     col = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                    raw = np.frombuffer(bytes(col.load()), dtype=np.uint8) if col is not None else \
+                    raw = column_values(col, leaf.doc_count_all(), np.uint8) if col is not None else \
                         np.zeros(leaf.doc_count_all(), dtype=np.uint8)
                     parts.append(_LENGTHS[raw])
                 got = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
@@ -220,16 +211,3 @@ class Postings:
         return d, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / avgfl)))
 
 
-def _whoosh_block(data, comp: int) -> tuple:
-    """(ids, weights, values) of a block in Whoosh's own layout (one pickled tuple)."""
-    return pickle.loads(zlib.decompress(data) if comp else bytes(data))
-
-
-def _ids_weights(data, n: int, comp: int) -> tuple[np.ndarray, np.ndarray | float]:
-    """A block's id deltas and weights (an array, or one float for all), in either layout."""
-    if comp & blocks.SPLIT:
-        return blocks.ids_weights(data, n)
-    ids, weights, _values = _whoosh_block(data, comp)
-    if weights is None:
-        weights = 1.0
-    return np.array(ids, dtype=np.int64), weights if isinstance(weights, float) else np.array(weights, dtype=np.float32)

@@ -1,31 +1,57 @@
 """Every reader of the engine (Whoosh's matchers, our numpy postings) sees the same postings, in
-blocks of our layout and of Whoosh's own (indexes built before the change keep working)."""
+segments of our writer (ARRAYS blocks) and in those Whoosh's own writer left (our earlier SPLIT
+blocks, Whoosh's pickled tuples): indexes built before the change keep working."""
 import threading
 
 import numpy as np
 import pytest
 from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.filedb.filestore import FileStorage
 
 from indexer.index.local import blocks, codec
 from indexer.index.local.postings import Postings
 from indexer.index.local.reader import EngineReader
-from indexer.index.local.writer import EngineWriter
+from indexer.index.local.schema import schema
+from indexer.index.local.writer import INDEX_NAME, EngineWriter
 
 
-def _build(folder, old_layout: bool, monkeypatch):
-    if old_layout:  # what EngineCodec wrote before blocks.py: Whoosh's one pickled tuple
+def _passages(first: int, last: int):
+    for i in range(first, last):
+        if i < 300:  # more than two blocks of 128 postings for the common words
+            yield i + 1, f"doc{i % 40}", f"海关合作 customs cooperation {'trade ' * (i % 3 + 1)} item{i}", \
+                (f"Title {i}" if i % 40 == i else None)
+        else:
+            yield i + 1, f"doc{i % 40}", f"customs trade 海关 item{i}", None
+
+
+def _whooshs_writer(folder, layout: str, monkeypatch):
+    """The first 300 passages through Whoosh's own writer, as builds before our segment writer did."""
+    if layout == "whoosh":
         monkeypatch.setattr(codec._PostingsWriter, "_write_block", W3PostingsWriter._write_block)
-    w = EngineWriter(folder, create=True)
-    for i in range(300):  # more than two blocks of 128 postings for the common words
-        w.add_passage(i + 1, f"doc{i % 40}", f"海关合作 customs cooperation {'trade ' * (i % 3 + 1)} item{i}",
-                      f"Title {i}" if i % 40 == i else None)
-    w.commit()
-    w = EngineWriter(folder, create=False)
-    w.delete_document("doc7")
-    for i in range(300, 420):
-        w.add_passage(i + 1, f"doc{i % 40}", f"customs trade 海关 item{i}", None)
+    ix = FileStorage(str(folder), supports_mmap=False).create_index(schema(), indexname=INDEX_NAME)
+    w = ix.writer(codec=codec.EngineCodec())
+    for pid, doc_id, text, title in _passages(0, 300):
+        fields = {"pid": pid, "doc_id": doc_id, "text": text, "bigrams": text}
+        if title:
+            fields.update(title=title, bigrams=title + "\n" + text)
+        w.add_document(**fields)
     w.commit()
     monkeypatch.undo()
+
+
+def _build(folder, layout: str, monkeypatch, procs: int = 1):
+    if layout == "arrays":
+        w = EngineWriter(folder, create=True, procs=procs)
+        for passage in _passages(0, 300):
+            w.add_passage(*passage)
+        w.commit()
+    else:
+        _whooshs_writer(folder, layout, monkeypatch)
+    w = EngineWriter(folder, create=False)
+    w.delete_document("doc7")
+    for passage in _passages(300, 420):
+        w.add_passage(*passage)
+    w.commit()
     return EngineReader(folder)
 
 
@@ -41,9 +67,10 @@ def _whoosh_postings(reader, field: str, term: str):
     return ids, weights, positions
 
 
-@pytest.mark.parametrize("old_layout", [False, True], ids=["our blocks", "whoosh blocks"])
-def test_numpy_postings_equal_whooshs_own_reading(tmp_path, monkeypatch, old_layout):
-    er = _build(tmp_path, old_layout, monkeypatch)
+@pytest.mark.parametrize("layout, procs", [("arrays", 1), ("arrays", 2), ("split", 1), ("whoosh", 1)],
+                         ids=["our arrays", "our arrays, two builders", "our earlier blocks", "whoosh blocks"])
+def test_numpy_postings_equal_whooshs_own_reading(tmp_path, monkeypatch, layout, procs):
+    er = _build(tmp_path, layout, monkeypatch, procs)
     try:
         reader = er.searcher.reader()
         postings = Postings(er.searcher, er.deleted, threading.Lock())
@@ -55,11 +82,31 @@ def test_numpy_postings_equal_whooshs_own_reading(tmp_path, monkeypatch, old_lay
             assert d.tolist() == ids, (field, term)
             assert np.allclose(w, weights), (field, term)
             assert postings.positions(field, term, d) == positions, (field, term)
-        layout = postings._entry("text", "custom").blocks[:, 3] & blocks.SPLIT
-        assert len(layout) > 2 and (layout == 0 if old_layout else layout != 0).all()
+        comp = postings._entry("text", "custom").blocks[:, 3]
+        first = comp[: len(comp) - 1]  # the last block is in the second commit's segment: ours
+        flag = {"arrays": blocks.ARRAYS, "split": blocks.SPLIT, "whoosh": 0}[layout]
+        assert len(first) > 2 and ((first & (blocks.ARRAYS | blocks.SPLIT)) == flag).all()
+        assert comp[-1] & blocks.ARRAYS
         customs = postings.docnums("text", "custom")
         assert len(customs) == 420 - 8  # doc7's eight passages are deleted
         assert not er.deleted[customs].any()
         assert postings.get("text", "nosuchword")[0].tolist() == []
+        assert sorted(er.pid_of_docnum[~er.deleted].tolist()) == [p for p in range(1, 421) if p > 300 or (p - 1) % 40 != 7]
+    finally:
+        er.close()
+
+
+def test_a_document_of_many_passages(tmp_path):
+    """More than one block of a document's doc_id postings (Whoosh's writer could not write those)."""
+    w = EngineWriter(tmp_path, create=True)
+    for i in range(300):
+        w.add_passage(i + 1, "long.pdf", f"第{i}页 海关 page {i}", "Long" if i == 0 else None)
+    w.commit()
+    w = EngineWriter(tmp_path, create=False)
+    w.delete_document("long.pdf")
+    w.commit()
+    er = EngineReader(tmp_path)
+    try:
+        assert er.doc_count() == 0 and er.deleted.all()
     finally:
         er.close()
