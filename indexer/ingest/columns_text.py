@@ -15,7 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from indexer.analysis.textnorm import is_han
+from indexer.analysis.textnorm import han_count, is_han
 
 MIN_LINES = 12  # fewer read-across lines than this is no evidence
 MIN_SHARE = 0.6  # share of the long lines that must split cleanly
@@ -25,14 +25,18 @@ _SENTENCE_END = tuple("。！？；：.!?;:\"”）)")
 OVERFULL = 1.25  # no column line is wider than this (OCR adds stray marks)
 
 
+_SPACES = re.compile(r"\s+")  # str.isspace()'s characters
+# all but Han, CJK punctuation (U+3000 is a space) and full-width forms, which are one column each
+_NOT_WIDE = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f"
+                       "\u3001-\u303f\uff00-\uffef]+")
+
+
 def width(text: str) -> float:
-    """Printed width in Han characters: CJK 1, Latin letters and digits a half, OCR's spaces nothing."""
-    w = 0.0
-    for ch in text:
-        if ch.isspace():
-            continue
-        w += 1.0 if is_han(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" else 0.5
-    return w
+    """Printed width in Han characters: CJK 1, Latin letters and digits a half, OCR's spaces nothing
+    (counted by the regex engine: a loop over every character was a tenth of a build)."""
+    solid = len(_SPACES.sub("", text))
+    wide = len(_NOT_WIDE.sub("", text))
+    return wide + 0.5 * (solid - wide)
 
 
 @dataclass
@@ -95,7 +99,7 @@ def column_width(lines: list[str]) -> float | None:
 def detect(text: str) -> float | None:
     """The column width when `text` is confidently two columns read across, else None."""
     solid = "".join(text.split())
-    if sum(1 for ch in solid if is_han(ch)) < 0.5 * len(solid):
+    if han_count(solid) < 0.5 * len(solid):
         return None  # between English words a space falls everywhere: widths alone cannot tell
     lines = [ln for ln in text.splitlines() if ln.strip()]
     column = column_width(lines)

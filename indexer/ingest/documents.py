@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.analysis.taxonomy import load_taxonomy
-from indexer.analysis.textnorm import is_han
+from indexer.analysis.textnorm import han_count, is_han
 
 from .dates import document_date, parse_date, year_of, years_in
 from .extract import Extracted
@@ -47,10 +47,13 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
 
+_NOT_LATIN = re.compile("[^A-Za-z]+")  # all but what c.isascii() and c.isalpha() accept
+
+
 def detect_lang(text: str) -> str:
     """"zh" when Han characters carry the text, else "en"."""
-    han = sum(1 for c in text if is_han(c))
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    han = han_count(text)
+    latin = len(_NOT_LATIN.sub("", text))
     return "zh" if han * 3 >= latin else "en"
 
 

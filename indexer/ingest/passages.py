@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from indexer.analysis.textnorm import is_han
+from indexer.analysis.textnorm import han_count, is_han
 
 _TERMINAL_END = re.compile(r"[。！？；!?;:：.…”」』)）]$")
 _MARKER_START = re.compile(
@@ -16,7 +16,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[A-Z(\"“]
 
 def weight(text: str) -> float:
     """Length in reading units: a Han character counts 1, other characters a half."""
-    han = sum(1 for c in text if is_han(c))
+    han = han_count(text)
     return han + (len(text) - han) / 2
 
 

@@ -1,6 +1,7 @@
 """Plain text in any common encoding (UTF-8/16, GB18030/GBK, Big5, ...)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -9,6 +10,10 @@ from indexer.ingest.boilerplate import strip_chrome
 from indexer.ingest.columns_text import fix_read_across
 
 from . import Extracted, ExtractionError, Page, read_bytes
+
+
+# control characters other than tab, newlines and form feed, and the replacement character
+_NOT_BAD = re.compile("[^\x00-\x08\x0b\x0e-\x1f\ufffd]+")
 
 
 def decode(data: bytes) -> str:
@@ -22,7 +27,7 @@ def decode(data: bytes) -> str:
         if best is None:
             raise ExtractionError("undecodable text: not in any known encoding (binary file?)") from None
         text = str(best)
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
+    bad = len(_NOT_BAD.sub("", text))
     if bad > max(3, len(text) * 0.02):
         raise ExtractionError("binary content, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
