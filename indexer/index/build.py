@@ -340,8 +340,10 @@ def _run_jobs(jobs: list[tuple], workers: int):
             yield _extract_one(job)
         return
     from indexer.analysis.segment import get_segmenter
+    from indexer.analysis.taxonomy import load_taxonomy
 
     get_segmenter()  # load dictionaries before forking, so workers inherit them
+    load_taxonomy().tag("World Customs Organization 世界海关组织")  # and the tagger's name variants
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
