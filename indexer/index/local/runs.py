@@ -52,9 +52,9 @@ class _Tokens:
 
 
 class Run:
-    """Postings of consecutive passages sorted by term, per field: `terms` (UTF-8, ascending, as one
-    bytes object and offsets), `tstart` (each term's first posting), `tpos` (its first position),
-    and per posting `doc` and `count`, then the positions."""
+    """Postings of consecutive passages sorted by term, per field: the terms (UTF-8, ascending: `blob`
+    and offsets `toff`), each term's first posting (`tstart`) and first position (`tpos`), and per
+    posting `doc` and `count`, then the positions (`pos`); arrays in memory or in files."""
 
     def __init__(self, fields: dict[str, dict]):
         self.fields = fields
@@ -64,41 +64,36 @@ class Run:
         f = self.fields.get(field)
         return 0 if f is None else len(f["toff"]) - 1
 
-    def terms(self, field: str, a: int, b: int) -> list[str]:
-        """Terms a..b-1 of a field."""
+    def window(self, field: str, a: int, b: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Terms a..b-1 of a field, with their first postings and first positions (b+1 of each)."""
         f = self.fields[field]
-        off = f["toff"][a : b + 1]
-        blob = f["blob"][int(off[0]) : int(off[-1])]
-        text = bytes(blob) if not isinstance(blob, bytes) else blob
+        off = _slice(f["toff"], a, b + 1)
+        blob = _slice(f["blob"], int(off[0]), int(off[-1]))
+        text = blob if isinstance(blob, bytes) else blob.tobytes()
         cuts = (off - off[0]).tolist()
-        return [text[x:y].decode("utf-8") for x, y in zip(cuts, cuts[1:])]
+        terms = [text[x:y].decode("utf-8") for x, y in zip(cuts, cuts[1:])]
+        return terms, _slice(f["tstart"], a, b + 1), _slice(f["tpos"], a, b + 1)
 
-    def term(self, field: str, i: int) -> str:
-        """Term i of a field."""
-        return self.terms(field, i, i + 1)[0]
-
-    def postings(self, field: str, a: int, b: int) -> tuple:
-        """(postings per term, doc, count, positions or None) of terms a..b-1."""
+    def postings(self, field: str, p0: int, p1: int, q0: int, q1: int) -> tuple:
+        """(doc, count, positions or None) of postings p0..p1-1, whose positions are q0..q1-1."""
         f = self.fields[field]
-        ts, tp = f["tstart"], f["tpos"]
-        p0, p1 = int(ts[a]), int(ts[b])
-        df = np.diff(np.asarray(ts[a : b + 1], dtype=np.int64))
-        pos = _slice(f["pos"], int(tp[a]), int(tp[b])) if POSITIONS[field] else None
-        return df, _slice(f["doc"], p0, p1), _slice(f["count"], p0, p1), pos
+        pos = _slice(f["pos"], q0, q1) if POSITIONS[field] else None
+        return _slice(f["doc"], p0, p1), _slice(f["count"], p0, p1), pos
 
-    def spill(self, folder: Path) -> "Run":
-        """The same run with its postings in files (read a slice at a time while merging)."""
-        folder.mkdir(parents=True, exist_ok=True)
-        out = {}
-        for name, f in self.fields.items():
-            g = dict(f)
-            for key in ("doc", "count", "pos"):
-                if f.get(key) is not None:
-                    path = folder / f"{name}.{key}"
-                    np.asarray(f[key]).tofile(path)
-                    g[key] = _OnDisk(path, np.asarray(f[key]).dtype, len(f[key]))
-            out[name] = g
-        return Run(out)
+
+def _spill(name: str, f: dict, folder: Path) -> dict:
+    """One field of a run moved to files (read a window at a time while merging)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    g = {}
+    for key, value in f.items():
+        if value is None:
+            g[key] = None
+            continue
+        a = np.frombuffer(value, dtype=np.uint8) if isinstance(value, bytes) else value
+        path = folder / f"{name}.{key}"
+        a.tofile(path)
+        g[key] = _OnDisk(path, a.dtype, len(a))
+    return g
 
 
 class _OnDisk:
@@ -115,7 +110,7 @@ class _OnDisk:
             return np.fromfile(f, dtype=self.dtype, count=b - a, offset=a * self.dtype.itemsize)
 
 
-def _slice(a, x: int, y: int) -> np.ndarray:
+def _slice(a, x: int, y: int):
     return a.read(x, y) if isinstance(a, _OnDisk) else a[x:y]
 
 
@@ -126,15 +121,18 @@ def _sorted_field(t: _Tokens, first_doc: int, positions: bool) -> dict | None:
     items = sorted(t.vocab.items())
     terms = [k for k, _v in items]
     ids = np.fromiter((v for _k, v in items), dtype=np.int64, count=len(items))
+    del items
     tids = np.frombuffer(t.ids, dtype=np.int32)
     rank = np.empty(len(tids), dtype=np.int32)
     rank[ids] = np.arange(len(ids), dtype=np.int32)
     r = rank[tids]
-    docs = np.repeat(np.arange(first_doc, first_doc + len(t.per_doc), dtype=np.int32),
-                     np.frombuffer(t.per_doc, dtype=np.int32))
+    del rank, tids
     order = np.argsort(r, kind="stable")
-    r, docs = r[order], docs[order]
+    r = r[order]
+    docs = np.repeat(np.arange(first_doc, first_doc + len(t.per_doc), dtype=np.int32),
+                     np.frombuffer(t.per_doc, dtype=np.int32))[order]
     pos = np.frombuffer(t.pos, dtype=np.int32)[order] if positions else None
+    del order
     new = np.ones(len(r), dtype=bool)
     new[1:] = (r[1:] != r[:-1]) | (docs[1:] != docs[:-1])
     starts = np.flatnonzero(new)
@@ -187,60 +185,69 @@ class Collector:
         if self.ndocs == self.first_doc:
             return
         fields = {}
-        for name in FIELDS:
-            f = _sorted_field(self.tokens[name], self.first_doc, POSITIONS[name])
+        folder = self.run_dir / f"run-{os.getpid()}-{len(self.runs)}"
+        for name in FIELDS:  # a field at a time, its tokens released once sorted: a bounded peak
+            tokens, self.tokens[name] = self.tokens[name], _Tokens()
+            f = _sorted_field(tokens, self.first_doc, POSITIONS[name])
+            del tokens
             if f is not None:
-                fields[name] = f
-        run = Run(fields)
-        if spill:
-            run = run.spill(self.run_dir / f"run-{os.getpid()}-{len(self.runs)}")
-        self.runs.append(run)
-        self.tokens = {f: _Tokens() for f in FIELDS}
+                fields[name] = _spill(name, f, folder) if spill else f
+        self.runs.append(Run(fields))
         self.held = 0
         self.first_doc = self.ndocs
 
 
-def merged(runs: list[Run], field: str, limit: int):
+class _Cursor:
+    """One run's terms of a field, read a window at a time."""
+
+    def __init__(self, run: Run, field: str, window: int):
+        self.run, self.field, self.window = run, field, window
+        self.n = run.nterms(field)
+        self.at = 0  # index of the first term of the window
+        self.k = 0  # terms of the window already taken
+        self.terms: list[str] = []
+
+    def ready(self) -> bool:
+        """True while terms remain (the window refilled when used up)."""
+        if self.k == len(self.terms) and self.at + self.k < self.n:
+            self.at += self.k
+            self.terms, self.ts, self.tp = self.run.window(self.field, self.at, min(self.n, self.at + self.window))
+            self.k = 0
+        return self.k < len(self.terms)
+
+    def take(self, stop: int) -> tuple:
+        """(terms, postings per term, doc, count, positions) of the window's terms up to `stop`."""
+        k, ts, tp = self.k, self.ts, self.tp
+        out = (self.terms[k:stop], np.diff(ts[k : stop + 1]).astype(np.int64),
+               *self.run.postings(self.field, int(ts[k]), int(ts[stop]), int(tp[k]), int(tp[stop])))
+        self.k = stop
+        return out
+
+
+def merged(runs: list[Run], field: str, limit: int, window: int = 1 << 16):
     """A field's postings over all runs in term order, as (terms, postings per term, doc, count,
-    positions) for slices of about `limit` postings; runs hold ascending, disjoint passages."""
-    cur = [0] * len(runs)
-    ends = [r.nterms(field) for r in runs]
+    positions) for slices of about `limit` postings; runs hold ascending, disjoint passages. Each
+    run's terms are read a window at a time (at most `window` terms held per run)."""
+    cursors = [_Cursor(r, field, max(256, window // max(1, len(runs)))) for r in runs]
     while True:
-        active = [i for i in range(len(runs)) if cur[i] < ends[i]]
+        active = [c for c in cursors if c.ready()]
         if not active:
             return
         share = max(1, limit // len(active))
-        bound, stops = None, {}
-        for i in active:
-            ts = runs[i].fields[field]["tstart"]
-            j = int(np.searchsorted(ts, ts[cur[i]] + share, side="right")) - 1
-            stops[i] = j = min(max(j, cur[i] + 1), ends[i])
-            if len(active) > 1:
-                last = runs[i].term(field, j - 1)
-                bound = last if bound is None or last < bound else bound
+        bound, stops = None, []
+        for c in active:
+            j = int(np.searchsorted(c.ts, c.ts[c.k] + share, side="right")) - 1
+            j = min(max(j, c.k + 1), len(c.terms))
+            stops.append(j)
+            if bound is None or c.terms[j - 1] < bound:
+                bound = c.terms[j - 1]
         parts = []
-        for i in active:
-            if len(active) == 1:
-                stop = stops[i]
-            else:  # every run up to the same term, so that a term's postings come in one slice
-                stop = bisect_right(_TermView(runs[i], field), bound, lo=cur[i], hi=ends[i])
-            if stop > cur[i]:
-                parts.append((runs[i].terms(field, cur[i], stop), *runs[i].postings(field, cur[i], stop)))
-            cur[i] = stop
+        for c, j in zip(active, stops):
+            # every run up to the same term, so that a term's postings come in one slice
+            stop = j if len(active) == 1 else bisect_right(c.terms, bound, lo=c.k)
+            if stop > c.k:
+                parts.append(c.take(stop))
         yield _combine(parts)
-
-
-class _TermView:
-    """A run's terms as a sequence, for bisect."""
-
-    def __init__(self, run: Run, field: str):
-        self.run, self.field = run, field
-
-    def __getitem__(self, i: int) -> str:
-        return self.run.term(self.field, i)
-
-    def __len__(self) -> int:
-        return self.run.nterms(self.field)
 
 
 def _combine(parts: list[tuple]) -> tuple:

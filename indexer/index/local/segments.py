@@ -17,6 +17,7 @@ opens the files directly). `SegmentBuilder.finish` returns the W3Segment for the
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -31,8 +32,8 @@ from .runs import FIELDS, POSITIONS, SCORED, Collector, merged
 from .schema import TITLE_BOOST
 
 INDEX_NAME = "MAIN"
-RUN_TOKENS = 8_000_000  # tokens held before a sorted run is spilled (~70 MB of arrays)
-SLICE_POSTINGS = 1 << 20  # postings encoded at once while writing
+RUN_TOKENS = 4_000_000  # tokens held before a sorted run is spilled (~32 MB of arrays, ~150 MB to sort)
+SLICE_POSTINGS = 1 << 18  # postings encoded at once while writing
 BOOSTS = {"title": TITLE_BOOST}
 _CACHE = np.asarray(_length_byte_cache, dtype=np.int64)
 
@@ -45,10 +46,10 @@ def length_bytes(lengths: np.ndarray) -> np.ndarray:
 class SegmentBuilder:
     """Passages analysed into one new segment of an index folder."""
 
-    def __init__(self, folder: Path, run_tokens: int = RUN_TOKENS):
+    def __init__(self, folder: Path, run_tokens: int | None = None):
         self.folder = folder
-        self.runs_dir = folder / f"runs-{id(self):x}"
-        self.collector = Collector(self.runs_dir, run_tokens)
+        self.runs_dir = folder / f"runs-{os.getpid()}-{id(self):x}"
+        self.collector = Collector(self.runs_dir, run_tokens or RUN_TOKENS)
 
     def add(self, pid: int, doc_id: str, text: str, title: str | None) -> None:
         """Analyse and hold one passage."""
