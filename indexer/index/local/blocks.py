@@ -197,22 +197,25 @@ def arrays_ids_counts(data, n: int) -> tuple[np.ndarray, np.ndarray | None]:
     return ids, np.frombuffer(data, dtype=_ID_DTYPES[cw], count=n, offset=at).astype(np.int64)
 
 
-def arrays_positions(data, n: int) -> list[list[int]]:
-    """Each posting's positions in an ARRAYS block."""
+def arrays_positions(data, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(each posting's first index in the flat positions, n+1 of them; the flat positions) of an
+    ARRAYS block."""
     idw, cw, pw = data[0], data[1], data[2]
     _ids, counts = arrays_ids_counts(data, n)
+    starts = np.zeros(n + 1, dtype=np.int64)
     if not pw:
-        return [[] for _ in range(n)]
+        return starts, np.zeros(0, dtype=np.int64)
+    if counts is None:
+        starts[1:] = np.arange(1, n + 1)
+    else:
+        np.cumsum(counts, out=starts[1:])
     at = HEADER + (n - 1) * idw + (n * cw if cw else 0)
-    total = n if counts is None else int(counts.sum())
-    deltas = np.frombuffer(data, dtype=_ID_DTYPES[pw], count=total, offset=at).astype(np.int64)
+    deltas = np.frombuffer(data, dtype=_ID_DTYPES[pw], count=int(starts[-1]), offset=at).astype(np.int64)
     if counts is None:  # one position per posting, coded from 0
-        return [[p] for p in deltas.tolist()]
+        return starts, deltas
     flat = np.cumsum(deltas)
-    starts = np.cumsum(counts) - counts
-    flat -= np.repeat(flat[starts] - deltas[starts], counts)  # each posting's running sum from 0
-    values = flat.tolist()
-    return [values[s:s + c] for s, c in zip(starts.tolist(), counts.tolist())]
+    flat -= np.repeat(flat[starts[:-1]] - deltas[starts[:-1]], counts)  # each posting's running sum from 0
+    return starts, flat
 
 
 def split_ids_weights(data, n: int) -> tuple[np.ndarray, np.ndarray | float]:
@@ -255,12 +258,22 @@ def ids_weights(data, n: int, comp: int, boost: float) -> tuple[np.ndarray, np.n
     return np.cumsum(deltas), weights
 
 
-def positions(data, n: int, comp: int, decode) -> list[list[int]]:
-    """Each posting's positions in a block of any layout (`decode`: the field format's value decoder)."""
+def positions(data, n: int, comp: int, decode) -> tuple[np.ndarray, np.ndarray]:
+    """(each posting's first index in the flat positions, n+1 of them; the flat positions) of a block
+    of any layout (`decode`: the field format's value decoder, for the layouts written before)."""
     if comp & ARRAYS:
         return arrays_positions(data, n)
     values = split_values(data, n, comp) if comp & SPLIT else whoosh_block(data, comp)[2]
-    return [decode(v) for v in values]
+    lists = [decode(v) for v in values]
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in lists], out=starts[1:])
+    return starts, np.fromiter((p for x in lists for p in x), dtype=np.int64, count=int(starts[-1]))
+
+
+def split_lists(starts: np.ndarray, flat: np.ndarray) -> list[list[int]]:
+    """Flat positions as one list per posting."""
+    values, cuts = flat.tolist(), starts.tolist()
+    return [values[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 def whoosh_data(data, n: int, comp: int, fmt) -> tuple:
@@ -275,7 +288,7 @@ def whoosh_data(data, n: int, comp: int, fmt) -> tuple:
         else:
             weights = tuple((counts * boost).astype(np.float32).tolist())
         if data[2]:
-            values = tuple(fmt.encode(p) for p in arrays_positions(data, n))
+            values = tuple(fmt.encode(p) for p in split_lists(*arrays_positions(data, n)))
         else:
             values = None
         return tuple(deltas.tolist()), weights, values

@@ -80,9 +80,25 @@ def verify(postings: Postings, q, candidates: np.ndarray) -> np.ndarray:
     """The candidates (each holding every word of the phrase `q`) where the phrase occurs."""
     if not len(candidates):
         return candidates
+    if q.slop == 1:
+        return _exact(postings, q, candidates)
     lists = [postings.positions(q.fieldname, w, candidates) for w in q.words]
     keep = [i for i in range(len(candidates)) if _phrase_at([ps[i] for ps in lists], q.slop)]
     return candidates[keep]
+
+
+def _exact(postings: Postings, q, candidates: np.ndarray) -> np.ndarray:
+    """Candidates where the words of `q` stand at consecutive positions, for all candidates at once:
+    (candidate, position of word i - i) pairs present for every word i."""
+    common = None
+    n = len(q.words)
+    for i, w in enumerate(q.words):
+        owner, pos = postings.flat_positions(q.fieldname, w, candidates)
+        keys = (owner << 32) | (pos - i + n)  # a phrase starting before 0 cannot occur, so this stays positive
+        common = np.unique(keys) if common is None else np.intersect1d(common, keys)
+        if not len(common):
+            return candidates[:0]
+    return candidates[np.unique(common >> 32)]
 
 
 def _phrase_at(positions: list[list[int]], slop: int) -> bool:

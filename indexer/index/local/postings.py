@@ -28,7 +28,7 @@ from . import blocks
 from .codec import column_values
 
 CACHE_BYTES = 32 * 1024 * 1024
-BLOCK_CACHE = 1024  # blocks of positions (128 postings each) kept decoded
+BLOCK_CACHE_BYTES = 16 * 1024 * 1024  # decoded positions of recently read blocks
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
@@ -62,7 +62,8 @@ class Postings:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
-        self._blocks: OrderedDict = OrderedDict()  # decoded posting values of recently read blocks
+        self._blocks: OrderedDict = OrderedDict()  # decoded positions of recently read blocks
+        self._block_bytes = 0
 
     def clear_cache(self) -> None:
         """Forget decoded postings and blocks (the next searches read the files again)."""
@@ -70,6 +71,7 @@ class Postings:
             self._cache.clear()
             self._cache_bytes = 0
             self._blocks.clear()
+            self._block_bytes = 0
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -146,25 +148,35 @@ class Postings:
 
     def positions(self, field: str, term: str, docnums: np.ndarray) -> list[list[int]]:
         """The term's positions in each of `docnums` (which must all contain it)."""
+        owner, flat = self.flat_positions(field, term, docnums)
+        starts = np.searchsorted(owner, np.arange(len(docnums) + 1))
+        return blocks.split_lists(starts, flat)
+
+    def flat_positions(self, field: str, term: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The term's positions in `docnums` (which must all contain it), as one array, with the index in
+        `docnums` of each: decoded a block at a time (cached), gathered with numpy."""
+        if not len(docnums):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         e = self._entry(field, term)
         raw = e.raw[np.searchsorted(e.docnums, docnums)]
         blk = np.searchsorted(e.starts, raw, side="right") - 1
-        out: list = [None] * len(raw)
-        order = np.argsort(blk, kind="stable")
-        bounds = np.flatnonzero(np.diff(blk[order])) + 1
+        wanted = np.unique(blk)
         with self._lock:
-            for group in np.split(order, bounds):
-                if not len(group):
-                    continue
-                b = int(blk[group[0]])
-                found = self._block_positions(field, term, e, b)
-                first = int(e.starts[b])
-                for i, r in zip(group.tolist(), raw[group].tolist()):
-                    out[i] = found[r - first]
-        return out
+            decoded = [self._block_positions(field, term, e, b) for b in wanted.tolist()]
+        sizes = np.array([len(f) for _s, f in decoded], dtype=np.int64)
+        flat = np.concatenate([f for _s, f in decoded]) if decoded else np.zeros(0, dtype=np.int64)
+        # every decoded posting's start in `flat`, and its count
+        first = np.concatenate([s[:-1] + base for (s, _f), base in zip(decoded, np.cumsum(sizes) - sizes)])
+        count = np.concatenate([np.diff(s) for s, _f in decoded])
+        before = np.cumsum([len(s) - 1 for s, _f in decoded]) - np.array([len(s) - 1 for s, _f in decoded])
+        k = before[np.searchsorted(wanted, blk)] + raw - e.starts[blk]
+        c = count[k]
+        owner = np.repeat(np.arange(len(docnums)), c)
+        return owner, flat[np.repeat(first[k] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
 
-    def _block_positions(self, field: str, term: str, e: "_Term", b: int) -> list[list[int]]:
-        """Each posting's positions in one block (cached; call with the lock held)."""
+    def _block_positions(self, field: str, term: str, e: "_Term", b: int) -> tuple[np.ndarray, np.ndarray]:
+        """One block's positions: each posting's first index in them, and the flat positions (cached by
+        size; call with the lock held)."""
         key = (field, term, b)
         found = self._blocks.get(key)
         if found is None:
@@ -173,8 +185,10 @@ class Postings:
             n = int(e.starts[b + 1] - e.starts[b])
             found = blocks.positions(data, n, comp, self.reader.schema[field].format.decode_positions)
             self._blocks[key] = found
-            if len(self._blocks) > BLOCK_CACHE:
-                self._blocks.popitem(last=False)
+            self._block_bytes += found[0].nbytes + found[1].nbytes
+            while self._block_bytes > BLOCK_CACHE_BYTES and len(self._blocks) > 1:
+                _k, (s, f) = self._blocks.popitem(last=False)
+                self._block_bytes -= s.nbytes + f.nbytes
         else:
             self._blocks.move_to_end(key)
         return found

@@ -63,7 +63,7 @@ def test_terms_encoded_together_give_back_their_postings(seed, with_positions):
             assert maxlen == lbs.max() and minlen == (lbs[lbs > 0].min() if (lbs > 0).any() else 0)
             got_ids += ids.tolist()
             got_counts += counts.tolist()
-            got_pos += blocks.arrays_positions(data, n)
+            got_pos += blocks.split_lists(*blocks.arrays_positions(data, n))
         k = df[t]
         assert got_ids == doc[p:p + k].tolist()
         assert got_counts == count[p:p + k].tolist()

@@ -110,3 +110,43 @@ def test_a_document_of_many_passages(tmp_path):
         assert er.doc_count() == 0 and er.deleted.all()
     finally:
         er.close()
+
+
+def _contents(folder):
+    """Every term's postings by pid (weight, positions) and every passage's field lengths."""
+    er = EngineReader(folder)
+    try:
+        postings = Postings(er.searcher, er.deleted, threading.Lock())
+        reader = er.searcher.reader()
+        pids = er.pid_of_docnum
+        out = {}
+        for field, term in reader.all_terms():
+            term = term.decode("utf-8")
+            d, w = postings.get(field, term)
+            ps = postings.positions(field, term, d) if field != "doc_id" else [[]] * len(d)
+            out[field, term] = sorted(zip(pids[d].tolist(), w.tolist(), ps))
+            out[field, "df"] = reader.doc_frequency(field, term)
+        for field in ("text", "title", "bigrams"):
+            out["lengths", field] = sorted(zip(pids.tolist(), postings.lengths(field).tolist()))
+        return out
+    finally:
+        er.close()
+
+
+def test_a_segment_merged_from_many_spilled_runs_holds_what_one_run_holds(tmp_path, monkeypatch):
+    from indexer.index.local import segments
+
+    contents = []
+    for run_tokens in (None, 97):
+        if run_tokens:
+            monkeypatch.setattr(segments, "RUN_TOKENS", run_tokens)
+            monkeypatch.setattr(segments, "SLICE_POSTINGS", 50)
+        folder = tmp_path / str(run_tokens)
+        folder.mkdir()
+        w = EngineWriter(folder, create=True)
+        for passage in _passages(0, 420):
+            w.add_passage(*passage)
+        w.commit()
+        assert not [p for p in folder.iterdir() if p.name.startswith("runs-")]
+        contents.append(_contents(folder))
+    assert contents[0] == contents[1]
