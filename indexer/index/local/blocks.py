@@ -20,6 +20,7 @@ SPLIT layout: id deltas and weights, then pickled positions; or Whoosh's own tup
 """
 from __future__ import annotations
 
+import io
 import pickle
 import zlib
 
@@ -216,6 +217,84 @@ def arrays_positions(data, n: int) -> tuple[np.ndarray, np.ndarray]:
     flat = np.cumsum(deltas)
     flat -= np.repeat(flat[starts[:-1]] - deltas[starts[:-1]], counts)  # each posting's running sum from 0
     return starts, flat
+
+
+_INFO_AT = {0: 0x80, 1: 2, 2: ord("("), 3: ord("K"), 5: ord("J"), 10: ord("G"), 19: ord("K")}
+
+
+def walk(buf: bytes) -> np.ndarray:
+    """The blocks of one term's extent (after its "W3Bl" tag), as rows of (data offset, data length,
+    postings, compression byte): our fixed-size info tuples read in place, others unpickled."""
+    rows = []
+    pos, end = 4, len(buf)
+    while pos < end:
+        size = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
+        info = pos + 4
+        if all(buf[info + k] == v for k, v in _INFO_AT.items()) and buf[info + 20] & ARRAYS:
+            n, comp, data = buf[info + 4], buf[info + 20], info + INFO_BYTES
+        else:
+            stream = io.BytesIO(buf)
+            stream.seek(info)
+            n, _maxid, _maxweight, comp = pickle.load(stream)[:4]
+            data = stream.tell()
+        rows.append((data, pos + 4 + abs(size) - data, n, comp))
+        if size < 0:  # the last block
+            break
+        pos += 4 + abs(size)
+    return np.array(rows, dtype=np.int64).reshape(-1, 4)
+
+
+def _ints(buf: np.ndarray, at: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """Little-endian unsigned integers of 1, 2 or 4 bytes (`width`, per value) at offsets `at` of `buf`."""
+    out = np.zeros(len(at), dtype=np.int64)
+    for w in (1, 2, 4):
+        m = width == w
+        if not m.any():
+            continue
+        a = at[m] if not m.all() else at
+        v = buf[a].astype(np.int64)
+        for k in range(1, w):
+            v |= buf[a + k].astype(np.int64) << (8 * k)
+        if m.all():
+            return v
+        out[m] = v
+    return out
+
+
+def decode_arrays(buf: np.ndarray, off: np.ndarray, n: np.ndarray, with_positions: bool) -> tuple:
+    """Many ARRAYS blocks of one buffer at once (their data at offsets `off`, `n` postings each):
+    (ids, counts, and with positions each posting's first index in the flat positions and the flat
+    positions; else None, None), every posting of every block, in order."""
+    off = off.astype(np.int64)
+    n = n.astype(np.int64)
+    idw, cw, pw = (buf[off + k].astype(np.int64) for k in range(3))
+    first = _ints(buf, off + 3, np.full(len(off), 4))
+    pb = np.repeat(np.arange(len(off)), n)  # block of each posting
+    bstart = np.cumsum(n) - n
+    j = np.arange(len(pb)) - bstart[pb]  # index in its block
+    deltas = np.zeros(len(pb), dtype=np.int64)
+    later = j > 0
+    deltas[later] = _ints(buf, (off + HEADER)[pb[later]] + (j[later] - 1) * idw[pb[later]], idw[pb[later]])
+    run = np.cumsum(deltas)
+    ids = first[pb] + run - run[bstart][pb]
+    counts = np.ones(len(pb), dtype=np.int64)
+    counted = cw[pb] > 0
+    cstart = off + HEADER + (n - 1) * idw
+    counts[counted] = _ints(buf, cstart[pb[counted]] + j[counted] * cw[pb[counted]], cw[pb[counted]])
+    if not with_positions:
+        return ids, counts, None, None
+    counts = np.where(pw[pb] > 0, counts, 0)
+    starts = np.zeros(len(pb) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    qb = np.repeat(pb, counts)  # block of each position
+    per_block = np.bincount(pb, weights=counts, minlength=len(off)).astype(np.int64)
+    qstart = np.cumsum(per_block) - per_block
+    k = np.arange(len(qb)) - qstart[qb]  # index of the position in its block
+    pdeltas = _ints(buf, (cstart + n * cw)[qb] + k * pw[qb], pw[qb])
+    flat = np.cumsum(pdeltas)
+    if len(flat):  # each posting's positions are coded from 0
+        flat -= np.repeat(flat[starts[:-1]] - pdeltas[starts[:-1]], counts)
+    return ids, counts, starts, flat
 
 
 def split_ids_weights(data, n: int) -> tuple[np.ndarray, np.ndarray | float]:

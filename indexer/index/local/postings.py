@@ -1,22 +1,20 @@
 """Posting lists as numpy arrays, read straight from Whoosh's segment files.
 
 Whoosh's matchers walk a posting list one document at a time in Python; at archive scale a common
-word's list is most of the index, and a query touches several. Here a term's postings are decoded
-a block (128 postings) at a time — ids are delta-encoded, so a cumulative sum — and kept per
-index generation in a size-bounded cache; positions are decoded only for the passages a phrase
-check asks about. `matching.py` decides which passages match a query on these arrays and
-`ranker.py` scores them as Whoosh's BM25F would.
+word's list is most of the index, and a query touches several. Here a term's postings are read in
+one go per segment and decoded for all its blocks at once with numpy (blocks.decode_arrays; blocks
+of the layouts written before, a block at a time), and kept per index generation in a size-bounded
+cache; its positions are decoded the same way the first time a phrase check asks, and cached too.
+`matching.py` decides which passages match a query on these arrays and `ranker.py` scores them as
+Whoosh's BM25F would.
 
 This module reads Whoosh's on-disk postings through a few internals of whoosh-reloaded 2.7.5 (a
 frozen release): the term table's term info, the framing of blocks in the postings file (length,
-pickled info tuple, then data in indexer.index.local.blocks' layout or Whoosh's), the length columns.
+pickled info tuple, then data in indexer.index.local.blocks' layouts or Whoosh's), the length columns.
 """
 from __future__ import annotations
 
-import io
-import pickle
 import threading
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -27,10 +25,12 @@ from whoosh.util.numeric import byte_to_length
 from . import blocks
 from .codec import column_values
 
-CACHE_BYTES = 32 * 1024 * 1024
-BLOCK_CACHE_BYTES = 16 * 1024 * 1024  # decoded positions of recently read blocks
+CACHE_BYTES = 32 * 1024 * 1024  # decoded postings
+POSITIONS_CACHE_BYTES = 48 * 1024 * 1024  # decoded positions of the terms phrases were checked on
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+# columns of _Term.blocks
+LEAF, EXT_START, EXT_LEN, DATA_AT, DATA_LEN, COUNT, COMP = range(7)
 
 
 @dataclass
@@ -41,12 +41,35 @@ class _Term:
     docnums: np.ndarray
     weights: np.ndarray
     raw: np.ndarray  # index of each posting in the undeleted list (block lookup)
-    blocks: np.ndarray  # per block: leaf number, data offset, data length, compression
+    blocks: np.ndarray  # per block: leaf, its extent's start and length, data offset and length in it, n, comp
     starts: np.ndarray  # first raw index of each block
 
     @property
     def nbytes(self) -> int:
         return self.docnums.nbytes + self.weights.nbytes + self.raw.nbytes + self.blocks.nbytes + self.starts.nbytes
+
+
+# np.unique (and union1d, which uses it) hashes in numpy 2.4: ten times slower than sorting
+# integers, and it was a quarter of the time of a phrase over common words
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique of an ascending array."""
+    if len(a) < 2:
+        return a
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
+
+
+def unique(*arrays: np.ndarray) -> np.ndarray:
+    """np.unique of the arrays' values together, by sorting."""
+    a = np.sort(np.concatenate(arrays)) if len(arrays) > 1 else np.sort(arrays[0])
+    return sorted_unique(a)
+
+
+def first_of_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_index=True): each value once, ascending, and where it first occurs."""
+    order = np.argsort(values, kind="stable")
+    v = values[order]
+    keep = np.concatenate(([True], v[1:] != v[:-1])) if len(v) else np.zeros(0, dtype=bool)
+    return v[keep], order[keep]
 
 
 class Postings:
@@ -62,16 +85,16 @@ class Postings:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
-        self._blocks: OrderedDict = OrderedDict()  # decoded positions of recently read blocks
-        self._block_bytes = 0
+        self._positions: OrderedDict = OrderedDict()
+        self._positions_bytes = 0
 
     def clear_cache(self) -> None:
         """Forget decoded postings and blocks (the next searches read the files again)."""
         with self._lock:
             self._cache.clear()
             self._cache_bytes = 0
-            self._blocks.clear()
-            self._block_bytes = 0
+            self._positions.clear()
+            self._positions_bytes = 0
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -99,12 +122,11 @@ class Postings:
         return value
 
     def _read(self, field: str, term: str) -> "_Term":
-        # One read of the term's whole extent per segment, its blocks parsed here: Whoosh's
+        # One read of the term's whole extent per segment, its blocks decoded together: Whoosh's
         # matcher reads each block header in a dozen small reads and decodes positions with ids.
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        counts: list[int] = []
-        where = array("q")  # per block: leaf number, data offset, data length, compression
+        where: list[np.ndarray] = []
         tbytes = term.encode("utf-8")
         boost = self.reader.schema[field].format.field_boost
         for leaf_no, (leaf, offset) in enumerate(self.leaves):
@@ -119,32 +141,32 @@ class Postings:
             buf = leaf._terms._postfile.get(start, length)
             if buf[:4] != WHOOSH3_HEADER_MAGIC:
                 raise ValueError(f"not a posting list: {field}:{term}")
-            view, stream, pos = memoryview(buf), io.BytesIO(buf), 4
-            while True:
-                size = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
-                stream.seek(pos + 4)
-                n, _maxid, _maxweight, comp = pickle.load(stream)[:4]
-                data_at, end = stream.tell(), pos + 4 + abs(size)
-                d, w = blocks.ids_weights(view[data_at:end], n, comp, boost)
+            rows = blocks.walk(buf)
+            if (rows[:, 3] & blocks.ARRAYS).all():
+                d, counts, _s, _f = blocks.decode_arrays(np.frombuffer(buf, dtype=np.uint8), rows[:, 0], rows[:, 2],
+                                                         False)
                 ids.append(d + offset)
-                weights.append(w)
-                counts.append(n)
-                where.extend((leaf_no, start + data_at, end - data_at, comp))
-                if size < 0:  # the last block
-                    break
-                pos = end
-        if not counts:
-            return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.int64),
+                weights.append((counts * boost).astype(np.float32))
+            else:
+                view = memoryview(buf)
+                for data_at, data_len, n, comp in rows.tolist():
+                    d, w = blocks.ids_weights(view[data_at:data_at + data_len], n, comp, boost)
+                    ids.append(d + offset)
+                    weights.append(w)
+            where.append(np.column_stack([np.full(len(rows), leaf_no), np.full(len(rows), start),
+                                          np.full(len(rows), length), rows]))
+        if not ids:
+            return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 7), dtype=np.int64),
                          np.zeros(1, dtype=np.int64))
-        starts = np.concatenate([[0], np.cumsum(np.array(counts, dtype=np.int64))])
+        table = np.concatenate(where)
+        starts = np.concatenate([[0], np.cumsum(table[:, COUNT])])
         d = np.concatenate(ids)
         w = np.concatenate(weights)
         raw = np.arange(len(d), dtype=np.int32)
         live = ~self.deleted[d]
         if not live.all():
             d, w, raw = d[live], w[live], raw[live]
-        blocks_arr = np.frombuffer(where, dtype=np.int64).reshape(-1, 4).copy()
-        return _Term(field, d, w, raw, blocks_arr, starts)
+        return _Term(field, d, w, raw, table, starts)
 
     def positions(self, field: str, term: str, docnums: np.ndarray) -> list[list[int]]:
         """The term's positions in each of `docnums` (which must all contain it)."""
@@ -153,44 +175,50 @@ class Postings:
         return blocks.split_lists(starts, flat)
 
     def flat_positions(self, field: str, term: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The term's positions in `docnums` (which must all contain it), as one array, with the index in
-        `docnums` of each: decoded a block at a time (cached), gathered with numpy."""
+        """The term's positions in `docnums` (which must all contain it, in any order), as one array,
+        with the index in `docnums` of each."""
         if not len(docnums):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         e = self._entry(field, term)
         raw = e.raw[np.searchsorted(e.docnums, docnums)]
-        blk = np.searchsorted(e.starts, raw, side="right") - 1
-        wanted = np.unique(blk)
-        with self._lock:
-            decoded = [self._block_positions(field, term, e, b) for b in wanted.tolist()]
-        sizes = np.array([len(f) for _s, f in decoded], dtype=np.int64)
-        flat = np.concatenate([f for _s, f in decoded]) if decoded else np.zeros(0, dtype=np.int64)
-        # every decoded posting's start in `flat`, and its count
-        first = np.concatenate([s[:-1] + base for (s, _f), base in zip(decoded, np.cumsum(sizes) - sizes)])
-        count = np.concatenate([np.diff(s) for s, _f in decoded])
-        before = np.cumsum([len(s) - 1 for s, _f in decoded]) - np.array([len(s) - 1 for s, _f in decoded])
-        k = before[np.searchsorted(wanted, blk)] + raw - e.starts[blk]
-        c = count[k]
+        first, flat = self._term_positions(field, term, e)
+        c = first[raw + 1] - first[raw]
         owner = np.repeat(np.arange(len(docnums)), c)
-        return owner, flat[np.repeat(first[k] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
+        return owner, flat[np.repeat(first[raw] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
 
-    def _block_positions(self, field: str, term: str, e: "_Term", b: int) -> tuple[np.ndarray, np.ndarray]:
-        """One block's positions: each posting's first index in them, and the flat positions (cached by
-        size; call with the lock held)."""
-        key = (field, term, b)
-        found = self._blocks.get(key)
-        if found is None:
-            leaf_no, offset, length, comp = e.blocks[b].tolist()
-            data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
-            n = int(e.starts[b + 1] - e.starts[b])
-            found = blocks.positions(data, n, comp, self.reader.schema[field].format.decode_positions)
-            self._blocks[key] = found
-            self._block_bytes += found[0].nbytes + found[1].nbytes
-            while self._block_bytes > BLOCK_CACHE_BYTES and len(self._blocks) > 1:
-                _k, (s, f) = self._blocks.popitem(last=False)
-                self._block_bytes -= s.nbytes + f.nbytes
-        else:
-            self._blocks.move_to_end(key)
+    def _term_positions(self, field: str, term: str, e: "_Term") -> tuple[np.ndarray, np.ndarray]:
+        """Every posting's first index in the term's flat positions (one more at the end), and the flat
+        positions: all blocks decoded together per segment, once, then cached by size (phrases over
+        common words ask for positions again and again, batch after batch of candidates)."""
+        key = (field, term)
+        with self._lock:
+            hit = self._positions.get(key)
+            if hit is not None:
+                self._positions.move_to_end(key)
+                return hit
+            counts, flats = [], []
+            decode = self.reader.schema[field].format.decode_positions
+            for leaf_no in sorted_unique(e.blocks[:, LEAF]).tolist():
+                rows = e.blocks[e.blocks[:, LEAF] == leaf_no]
+                buf = self.leaves[leaf_no][0]._terms._postfile.get(int(rows[0, EXT_START]), int(rows[0, EXT_LEN]))
+                if (rows[:, COMP] & blocks.ARRAYS).all():
+                    _i, _c, s, f = blocks.decode_arrays(np.frombuffer(buf, dtype=np.uint8), rows[:, DATA_AT],
+                                                        rows[:, COUNT], True)
+                    counts.append(np.diff(s))
+                    flats.append(f)
+                    continue
+                for data_at, data_len, n, comp in rows[:, DATA_AT:].tolist():
+                    s, f = blocks.positions(buf[data_at:data_at + data_len], n, comp, decode)
+                    counts.append(np.diff(s))
+                    flats.append(f)
+            first = np.zeros(sum(map(len, counts)) + 1, dtype=np.int64)
+            np.cumsum(np.concatenate(counts), out=first[1:])
+            flat = np.concatenate(flats).astype(np.int32)
+            self._positions[key] = found = (first, flat)
+            self._positions_bytes += first.nbytes + flat.nbytes
+            while self._positions_bytes > POSITIONS_CACHE_BYTES and len(self._positions) > 1:
+                _k, (a, b) = self._positions.popitem(last=False)
+                self._positions_bytes -= a.nbytes + b.nbytes
         return found
 
     def lengths(self, field: str) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 from indexer.search.plan import QueryPlan
 
 from .matcher import Matcher
-from .postings import Postings
+from .postings import Postings, first_of_each, unique
 from .queries import FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, scoring_query
 from .ranker import Ranker
 
@@ -72,7 +72,7 @@ class Ranking:
             keep = rows >= 0
             keep[keep] = mask[rows[keep]]
             rows = rows[keep]
-            _u, first = np.unique(rows, return_index=True)
+            _u, first = first_of_each(rows)
             order = rows[np.sort(first)].tolist()  # documents in order of their best passage
             if len(order) >= need or len(top) < limit:
                 break
@@ -153,7 +153,7 @@ class Ranking:
 def _plus(d: np.ndarray, score: np.ndarray, bonus_d: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Passages scored (d, score) with a bonus (sorted docnums, amounts) added: passages with only a
     bonus score it alone."""
-    u = np.union1d(d, bonus_d)
+    u = unique(d, bonus_d)
     total = np.zeros(len(u))
     total[np.searchsorted(u, d)] = score
     total[np.searchsorted(u, bonus_d)] += bonus

@@ -59,9 +59,10 @@ def _tables(h: np.ndarray, recpos: np.ndarray, start: int) -> tuple[bytes, np.nd
     todo = np.arange(len(h))
     while len(todo):
         where = tstart[bucket[todo]] + probe[todo]
-        free = ~taken[where]
-        _u, first = np.unique(where[free], return_index=True)
-        won = np.flatnonzero(free)[first]
+        free = np.flatnonzero(~taken[where])
+        order = np.argsort(where[free], kind="stable")  # the first key trying each free slot wins
+        w = where[free][order]
+        won = free[order[np.concatenate(([True], w[1:] != w[:-1]))]] if len(w) else free
         table["hash"][where[won]] = h[todo[won]]
         table["pos"][where[won]] = recpos[todo[won]]
         taken[where[won]] = True

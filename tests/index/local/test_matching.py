@@ -18,7 +18,7 @@ WORDS = ["海关", "合作", "世界", "组织", "customs", "trade", "cooperatio
 def test_exact_phrases_found_for_all_candidates_at_once_as_passage_by_passage(tmp_path):
     rng = random.Random(5)
     w = EngineWriter(tmp_path, create=True)
-    for i in range(400):
+    for i in range(1500):  # several blocks per term
         w.add_passage(i + 1, f"doc{i // 7}", " ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 40))), None)
     w.commit()
     er = EngineReader(tmp_path)
@@ -35,6 +35,9 @@ def test_exact_phrases_found_for_all_candidates_at_once_as_passage_by_passage(tm
             lists = [postings.positions("text", x, candidates) for x in words]
             slow = [c for k, c in enumerate(candidates.tolist()) if matching._phrase_at([ps[k] for ps in lists], 1)]
             assert matching.verify(postings, q, candidates).tolist() == slow, words
+            shuffled = candidates.copy()
+            rng.shuffle(shuffled)  # candidates come in document order, not docnum order, from matching()
+            assert sorted(matching.verify(postings, q, shuffled).tolist()) == slow, words
             found += len(slow)
         assert found > 100
     finally:

@@ -9,7 +9,7 @@ from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.index.local import blocks, codec
-from indexer.index.local.postings import Postings
+from indexer.index.local.postings import COMP, Postings
 from indexer.index.local.reader import EngineReader
 from indexer.index.local.schema import schema
 from indexer.index.local.writer import INDEX_NAME, EngineWriter
@@ -82,7 +82,7 @@ def test_numpy_postings_equal_whooshs_own_reading(tmp_path, monkeypatch, layout,
             assert d.tolist() == ids, (field, term)
             assert np.allclose(w, weights), (field, term)
             assert postings.positions(field, term, d) == positions, (field, term)
-        comp = postings._entry("text", "custom").blocks[:, 3]
+        comp = postings._entry("text", "custom").blocks[:, COMP]
         first = comp[: len(comp) - 1]  # the last block is in the second commit's segment: ours
         flag = {"arrays": blocks.ARRAYS, "split": blocks.SPLIT, "whoosh": 0}[layout]
         assert len(first) > 2 and ((first & (blocks.ARRAYS | blocks.SPLIT)) == flag).all()
