@@ -7,6 +7,7 @@ cannot be read are reported with a one-line reason and the build goes on.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import stat
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from indexer.analysis.segment import fingerprint as segmenter_fingerprint
 from indexer.analysis.tokens import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
-from indexer.config import SUPPORTED_SUFFIXES, Settings
+from indexer.config import EXTRACTORS, SUPPORTED_SUFFIXES, Settings
 from indexer.ingest import metadata
 from indexer.ingest.documents import Document, document_from_extracted
 from indexer.ingest.extract import ExtractionError, extract, unsupported_reason
@@ -344,6 +345,11 @@ def _run_jobs(jobs: list[tuple], workers: int):
 
     get_segmenter()  # load dictionaries before forking, so workers inherit them
     load_taxonomy().tag("World Customs Organization 世界海关组织")  # and the tagger's name variants
+    for suffix in {Path(job[0]).suffix.lower() for job in jobs}:  # and the extractors these files need
+        try:
+            importlib.import_module(f"indexer.ingest.extract.{EXTRACTORS[suffix]}")
+        except (KeyError, ImportError):  # a worker reports it with the file
+            pass
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
