@@ -26,7 +26,7 @@ from . import blocks
 from .codec import column_values
 
 CACHE_BYTES = 32 * 1024 * 1024  # decoded postings
-POSITIONS_CACHE_BYTES = 48 * 1024 * 1024  # decoded positions of the terms phrases were checked on
+POSITIONS_CACHE_BYTES = 24 * 1024 * 1024  # decoded positions of the terms phrases were checked on
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 # columns of _Term.blocks
@@ -211,7 +211,7 @@ class Postings:
                     s, f = blocks.positions(buf[data_at:data_at + data_len], n, comp, decode)
                     counts.append(np.diff(s))
                     flats.append(f)
-            first = np.zeros(sum(map(len, counts)) + 1, dtype=np.int64)
+            first = np.zeros(sum(map(len, counts)) + 1, dtype=np.int32)
             np.cumsum(np.concatenate(counts), out=first[1:])
             flat = np.concatenate(flats).astype(np.int32)
             self._positions[key] = found = (first, flat)
