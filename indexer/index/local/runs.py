@@ -38,6 +38,7 @@ class _Tokens:
         self.per_doc = array("i")
 
     def add(self, tokens: list) -> int:
+        """Hold one passage's (term, position, ...) tokens; returns how many."""
         n = len(tokens)
         self.per_doc.append(n)
         if n:
@@ -47,6 +48,7 @@ class _Tokens:
         return n
 
     def add_one(self, term: str) -> None:
+        """Hold one passage's only token (no position)."""
         self.per_doc.append(1)
         self.ids.append(self.vocab.setdefault(term, len(self.ids)))
 
@@ -83,6 +85,7 @@ class _Bigrams:
         self.per_doc = array("i")
 
     def add(self, tokens: list) -> int:
+        """Hold one passage's bigram tokens; returns how many."""
         n = len(tokens)
         self.per_doc.append(n)
         if n:
@@ -205,6 +208,7 @@ class _OnDisk:
         return self.n
 
     def read(self, a: int, b: int) -> np.ndarray:
+        """Elements a..b-1."""
         with open(self.path, "rb") as f:
             return np.fromfile(f, dtype=self.dtype, count=b - a, offset=a * self.dtype.itemsize)
 

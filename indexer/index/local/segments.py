@@ -113,6 +113,7 @@ def _columns(folder: Path, segment: W3Segment, pids: np.ndarray, lbytes: dict[st
     """The per-document columns, as Whoosh's column writers leave them: values up to the last one
     that is not the default (readers give the default past the end)."""
     def write(name: str, data: bytes) -> None:
+        """One column file of the segment."""
         (folder / W3Codec.column_filename(segment, name)).write_bytes(data)
 
     for field, lb in lbytes.items():

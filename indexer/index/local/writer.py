@@ -65,17 +65,22 @@ class EngineWriter:
 
 
 class _InProcess:
+    """One segment builder in this process (small batches: forking costs more than it saves)."""
+
     def __init__(self, folder: Path):
         self.builder = SegmentBuilder(folder)
 
     def add(self, passage: tuple) -> None:
+        """Analyse one passage."""
         self.builder.add(*passage)
 
     def finish(self) -> list:
+        """The new segments (none when nothing was added)."""
         segment = self.builder.finish()
         return [segment] if segment is not None else []
 
     def cancel(self) -> None:
+        """Drop what was gathered."""
         self.builder.discard()
 
 
@@ -98,6 +103,7 @@ class _Processes:
         self.turn = 0
 
     def add(self, passage: tuple) -> None:
+        """Queue one passage for the next builder in turn."""
         self.batch.append(passage)
         if len(self.batch) >= BATCH_PASSAGES:
             self._send()
@@ -113,6 +119,7 @@ class _Processes:
         self.batch = []
 
     def finish(self) -> list:
+        """Each builder's segment, once all have written theirs."""
         if self.batch:
             self._send()
         for c in self.conns:
@@ -128,6 +135,7 @@ class _Processes:
         return segments
 
     def cancel(self) -> None:
+        """Stop the builders (their files go with the staging folder)."""
         for p in self.procs:
             if p.is_alive():
                 p.kill()
