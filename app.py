@@ -13,8 +13,9 @@ from indexer.config import MALLOC_ARENAS, PROJECT_ROOT, SERVER_THREADS, Settings
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application for one corpus and index folder."""
     from indexer.search.handle import IndexHandle
-    from web import api, export, files, knowledge_pages, pages, security
+    from web import api, events_pages, export, files, knowledge_pages, pages, reading, security
     from web.i18n import t
+    from web.urls import DocIdConverter
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
@@ -25,12 +26,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["index"] = IndexHandle(settings)
     app.jinja_env.globals["t"] = t
+    app.url_map.converters["doc_id"] = DocIdConverter
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(knowledge_pages.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(files.bp)
+    app.register_blueprint(events_pages.bp)
+    app.register_blueprint(reading.bp)
     return app
 
 

@@ -14,6 +14,21 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def printable(text: str) -> str:
+    """Text safe for one line of a terminal: control, bidi-override and line-separator characters
+    escaped (\\n, \\x1b, \\u202e), so that a file name cannot forge report lines or send escape codes."""
+    out = []
+    for ch in str(text):
+        o = ord(ch)
+        if o < 0x20 or 0x7F <= o <= 0x9F:
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{o:02x}"))
+        elif 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069 or o in (0x200E, 0x200F, 0x2028, 0x2029):
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def cmd_build(args) -> int:
     """Incremental build; exit 0 when an index was published."""
     from .index.build import BuildError, build
@@ -26,7 +41,7 @@ def cmd_build(args) -> int:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     except BuildError as e:
-        _err(f"build failed: {e}")
+        _err(f"build failed: {printable(e)}")
         if args.json:
             print(json.dumps({"error": str(e)}, ensure_ascii=False))
         return 2
@@ -34,14 +49,16 @@ def cmd_build(args) -> int:
         _err("build interrupted: the previously published index is still serving")
         return 130
     for f in report.failed:
-        _err(f"failed: {f['path']}: {f['error']}")
+        _err(f"failed: {printable(f['path'])}: {printable(f['error'])}")
     for w in report.warnings:
-        _err(f"warning: {w['path']}: {w['error']}")
+        _err(f"warning: {printable(w['path'])}: {printable(w['error'])}")
+    _report_skipped(report.skipped)
     j = report.as_json()
     _err(
         f"{report.generation or 'nothing published'}: {report.added} added, {report.updated} updated, "
-        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.failed)} failed "
-        f"in {report.seconds:.2f} s"
+        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.failed)} failed"
+        + (f", {len(report.skipped)} skipped (not documents)" if report.skipped else "")
+        + f" in {report.seconds:.2f} s"
         + (f" ({j['mb_per_s']} MB/s, {j['pages_per_s']} pages/s)" if report.bytes_read else "")
     )
     if any(report.pdf_pages.values()):
@@ -49,6 +66,19 @@ def cmd_build(args) -> int:
     if args.json:
         print(json.dumps(j, ensure_ascii=False, indent=2))
     return 0
+
+
+def _report_skipped(skipped: list[dict], each: int = 10) -> None:
+    """Files not read by design: each one when they are few, else how many of each kind."""
+    if len(skipped) <= each:
+        for f in skipped:
+            _err(f"skipped: {f['path']}: {f['reason']}")
+        return
+    kinds: dict[str, int] = {}
+    for f in skipped:
+        kinds[f["reason"]] = kinds.get(f["reason"], 0) + 1
+    for reason, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        _err(f"skipped: {n} files: {reason}")
 
 
 def _open(index):
@@ -163,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     import signal
 
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     args = parser().parse_args(argv)
+    if args.command != "build":
+        # `search ... | head` ends quietly; a build keeps Python's default (ignored): with the
+        # default action, a write to a reader process that has just died would kill the build
+        # silently, with nothing reported and nothing published
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     return args.func(args)

@@ -17,9 +17,27 @@ EXTRACTORS = {
 SUPPORTED_SUFFIXES = tuple(EXTRACTORS)
 # Old binary Office formats: reported with what to do instead of "unknown type".
 LEGACY_OFFICE = {".doc": ".docx", ".ppt": ".pptx", ".xls": ".xlsx"}
+# Files a corpus holds beside its documents that the indexer does not read by design: counted as
+# skipped, with the reason, never as failures (a data table, a checksum list, a licence). SOURCES.tsv
+# and catalog.csv at the root are read as metadata (indexer/ingest/metadata.py), so never listed.
+NOT_DOCUMENTS = {
+    **dict.fromkeys((".tsv", ".csv", ".json", ".jsonl", ".yaml", ".yml"), "data file"),
+    **dict.fromkeys((".md5", ".sha1", ".sha256", ".sha512", ".sfv"), "checksum file"),
+    ".log": "log file",
+    **dict.fromkeys((".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".ico"), "web page asset"),
+}
+NOT_DOCUMENT_NAMES = {n: "licence or listing file" for n in
+                      ("license", "licence", "copying", "notice", "manifest", "checksums", "sha256sums", "md5sums")}
 # Files that carry metadata about other files, never documents themselves.
 CATALOG_FILE = "catalog.csv"
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
 
 
 # OCR of pages without a text layer (tesseract); languages joined with "+".
@@ -28,12 +46,21 @@ OCR_LANGS = os.environ.get("OCR_LANGS", "chi_sim+eng")
 OCR_DPI = 300
 OCR_TIMEOUT_S = 180  # one page
 
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
+# Limits on what one file may cost (README, "Limits"). Reader processes, memory and time: see Settings.
+# Pages rendered for OCR are scaled down to at most this many pixels (A4 at 300 dpi is 8.7 million;
+# a 14,400-point page would be 3,600 million, 3.6 GB in grey).
+RENDER_MAX_PIXELS = _env_int("RENDER_MAX_MEGAPIXELS", 40) * 1_000_000
+OCR_MAX_PAGES = _env_int("OCR_MAX_PAGES", 300)  # pages of one file sent to OCR; the rest named in a warning
+OCR_SECONDS = _env_int("OCR_SECONDS", 120)  # OCR time of one file; pages left then named in a warning
+PDF_MAX_PAGES = _env_int("PDF_MAX_PAGES", 5000)  # pages of one PDF read; the rest named in a warning
+# Word, PowerPoint and Excel files are zip packages: their declared unpacked size is checked
+# before anything is parsed (a 1 MB docx can unpack to gigabytes of XML).
+MAX_UNZIPPED_BYTES = _env_int("MAX_UNZIPPED_MB", 100) * 1024 * 1024
+MAX_ZIP_MEMBERS = 20_000
+MAX_SHEET_CELLS = 20_000_000  # cells of one workbook looked at (openpyxl fills the gaps before a far cell)
+# YAML front matter and sidecar metadata (parsed while the corpus is scanned, in the build's main process)
+METADATA_MAX_BYTES = _env_int("METADATA_MAX_KB", 64) * 1024
+YAML_MAX_NODES = 10_000  # nodes after alias expansion: a "billion laughs" has 9**9
 
 
 # Chinese segmentation: rjieba (jieba-rs, the default) or jieba (pure Python, for comparison);
@@ -72,6 +99,14 @@ class Settings:
     typesense_nodes: str = ""
     typesense_api_key: str = field(default="", repr=False)
     typesense_collection: str = "customs-archive"
+    # where users reach this server (https://archive.example.org): absolute links in exports and
+    # citations start with it; without it they are relative (the Host header is never trusted)
+    public_url: str = ""
+    # Every file is read in a reader process (indexer/index/readers.py) under these limits:
+    reader_memory_mb: int = 768  # memory a reader may allocate for one file (RLIMIT_AS above its start)
+    reader_seconds: int = 300  # wall time for one file
+    max_text_chars: int = 5_000_000  # characters of text kept from one file; the rest named in a warning
+    build_memory_mb: int = 1900  # memory (PSS) the whole build adds to its start; above it the largest reader is stopped
 
     @classmethod
     def from_env(cls, corpus: str | os.PathLike | None = None, index: str | os.PathLike | None = None) -> "Settings":
@@ -94,6 +129,11 @@ class Settings:
             typesense_nodes=os.environ.get("TYPESENSE_NODES", ""),
             typesense_api_key=os.environ.get("TYPESENSE_API_KEY", ""),
             typesense_collection=os.environ.get("TYPESENSE_COLLECTION") or "customs-archive",
+            public_url=(os.environ.get("PUBLIC_URL") or "").strip().rstrip("/"),
+            reader_memory_mb=_env_int("READER_MEMORY_MB", 768),
+            reader_seconds=_env_int("READER_SECONDS", 300),
+            max_text_chars=_env_int("MAX_TEXT_CHARS", 5_000_000),
+            build_memory_mb=_env_int("BUILD_MEMORY_MB", 1900),
         )
 
     @property

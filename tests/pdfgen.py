@@ -87,3 +87,29 @@ def scan_of(source: Path, target: Path, dpi: int = 200) -> Path:
     c.save()
     doc.close()
     return target
+
+
+def ruled_table(c: canvas.Canvas, rows: list[list[str]], widths: list[float], left: float, top: float,
+                font: str = EN, size: float = 10) -> float:
+    """A table ruled on every side of every cell, each cell's text wrapped to its column; drawn line by
+    line across the row (the order that reads a table across its columns). Returns the table's bottom."""
+    lead, pad = size * 1.3, 4
+    c.setFont(font, size)
+    y = top
+    c.line(left, y, left + sum(widths), y)
+    for row in rows:
+        cells = [wrap_to(text, font, size, w - 2 * pad) for text, w in zip(row, widths)]
+        height = max(len(lines) for lines in cells) * lead + 2 * pad
+        for i in range(max(len(lines) for lines in cells)):
+            x = left
+            for lines, w in zip(cells, widths):
+                if i < len(lines):
+                    c.drawString(x + pad, y - pad - size - i * lead, lines[i])
+                x += w
+        x = left
+        for w in [0] + widths:
+            x += w
+            c.line(x, y, x, y - height)
+        y -= height
+        c.line(left, y, left + sum(widths), y)
+    return y

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 from indexer.index.backend import IndexUnavailable
 from indexer.search.request import BadRequest, parse_request
 
-from .api_json import document_json, search_json
+from .api_json import document_json, search_json, similar_json
 
 bp = Blueprint("api", __name__)
 
@@ -36,7 +36,7 @@ def api_search():
     return jsonify(search_json(svc.search(req), request.args.get("ui")))
 
 
-@bp.get("/api/doc/<path:doc_id>")
+@bp.get("/api/doc/<doc_id:doc_id>")
 def api_doc(doc_id: str):
     """A document with all its passages."""
     try:
@@ -46,6 +46,30 @@ def api_doc(doc_id: str):
     if view is None:
         return jsonify({"error": f"no document {doc_id!r}"}), 404
     return jsonify(document_json(view))
+
+
+def passage_number(value: str | None) -> int | None:
+    """The `n` of a passage (0-based, as anchors #p-N), or None when it is not a number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+@bp.get("/api/similar/<path:doc_id>")
+def api_similar(doc_id: str):
+    """"More like this": passages of other documents like passage `n`, as hits of /api/search."""
+    try:
+        svc = service()
+        if svc.backend.document(doc_id) is None:  # no such document, whatever else is asked
+            return jsonify({"error": f"no document {doc_id[:200]!r}"}), 404
+        n = passage_number(request.args.get("n"))
+        if n is None:
+            return jsonify({"error": "n must be a passage number (0, 1, 2, ... as in the anchors #p-N)"}), 400
+        result = svc.similar(doc_id, n)
+    except IndexUnavailable as e:
+        return jsonify({"error": str(e)}), 503
+    if result is None:
+        return jsonify({"error": f"no passage {n} in {doc_id[:200]!r}"}), 404
+    return jsonify(similar_json(result))
 
 
 @bp.get("/healthz")

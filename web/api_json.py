@@ -14,6 +14,7 @@ from indexer.index.records import DocumentRecord
 from indexer.search.facets import BY_NAME, FacetValue
 from indexer.search.knowledge import Entity, Knowledge, Summary
 from indexer.search.results import DocumentView, Hit, SearchResult, Snippet
+from indexer.search.similar import SimilarResult
 
 
 def doc_path(doc_id: str) -> str:
@@ -57,8 +58,20 @@ def hit_json(h: Hit) -> dict:
     anchor = f"#p-{excerpts[0]['n']}" if excerpts else ""
     return {
         "doc_id": d.doc_id, "title": d.title, "date": d.date, "year": d.year, "lang": d.lang,
-        "partners": d.partners, "topics": d.topics, "score": round(float(h.score), 4), "excerpts": excerpts,
-        "url": doc_path(d.doc_id) + anchor,
+        "title_lang": d.title_lang, "author": d.author, "partners": d.partners, "topics": d.topics, "score": round(float(h.score), 4), "excerpts": excerpts,
+        "url": doc_path(d.doc_id) + anchor, "missing": h.missing,
+    }
+
+
+def similar_json(result: SimilarResult) -> dict:
+    """The object of `GET /api/similar/<doc_id>?n=`: the passage, what it stands for, and hits as in /api/search."""
+    p = result.passage
+    return {
+        "doc_id": result.doc.doc_id, "n": p.n, "page": p.page, "title": result.doc.title,
+        "url": doc_path(result.doc.doc_id) + f"#p-{p.n}",
+        "terms": [{"term": t.surface, "source": t.source, "also": list(t.also), "passages": t.passages}
+                  for t in result.terms],
+        "total": result.total, "hits": [hit_json(h) for h in result.hits],
     }
 
 
@@ -75,11 +88,12 @@ def document_json(view: DocumentView) -> dict:
     d = view.doc
     return {
         "doc_id": d.doc_id, "title": d.title, "date": d.date, "year": d.year, "lang": d.lang,
-        "partners": d.partners, "topics": d.topics,
+        "title_lang": d.title_lang, "author": d.author, "partners": d.partners, "topics": d.topics,
         "source": {"path": d.doc_id, "kind": d.kind, "size": d.size, "url": d.source_url},
         "catalog": d.catalog, "extracted": d.extracted, "years": d.years,
         "passages": [{"n": p.n, "text": p.text, "page": p.page, "years": p.years, "partners": p.partners,
-                      "topics": p.topics} for p in view.passages],
+                      "topics": p.topics, "article": p.article, "facet_years": p.facet_years,
+                      "dated_by": p.dated_by} for p in view.passages],
     }
 
 
@@ -117,8 +131,8 @@ def _group(s: Summary) -> str:
     return s.type if s.type in ("organisation", "country") else "country"
 
 
-def entity_json(e: Entity, lang: str | None) -> dict:
-    """The object of `/api/partner/<id>` and `/api/topic/<id>`."""
+def entity_json(e: Entity, lang: str | None, events=()) -> dict:
+    """The object of `/api/partner/<id>` and `/api/topic/<id>`; `chronicle` holds its events, oldest first."""
     s = e.summary
     base = f"{s.kind}={_q(s.id)}"
     return {
@@ -142,6 +156,8 @@ def entity_json(e: Entity, lang: str | None) -> dict:
         } for r in items] for other, items in e.related.items()},
         "documents": [_document_share(d, base) for d in e.documents],
         "search_url": f"/search?{base}", "url": f"/{s.kind}/{_q(s.id)}",
+        "chronicle": [event_json(ev) for ev in events],
+        "events_url": f"/events?{base}",
     }
 
 
@@ -150,3 +166,23 @@ def _document_share(share, base: str) -> dict:
     anchor = f"#p-{share.passages[0]}" if share.passages else ""
     return {"doc_id": d.doc_id, "title": d.title, "date": d.date, "year": d.year, "lang": d.lang,
             "passages": len(share.passages), "of": share.of, "url": f"{doc_path(d.doc_id)}?{base}{anchor}"}
+
+
+# -- the events register ---------------------------------------------------------------------------
+def event_json(e) -> dict:
+    """One event of the register, linking to its passage."""
+    return {"date": e.date, "date_end": e.date_end, "precision": e.precision, "kind": e.kind,
+            "partners": e.partners, "topics": e.topics, "place": e.place, "summary": e.summary,
+            "evidence": e.evidence, "doc_id": e.doc_id, "n": e.n, "page": e.page,
+            "url": f"{doc_path(e.doc_id)}#p-{e.n}", "status": e.status, "date_source": e.date_source,
+            "article": e.article}
+
+
+def events_json(result, lang: str | None) -> dict:
+    """The object of `GET /api/events`."""
+    q = result.query
+    return {"total": result.total, "page": q.page, "per_page": q.per_page,
+            "events": [event_json(e) for e in result.events],
+            "facets": {name: [facet_value_json(name, v, lang) if name in ("partner", "topic")
+                              else {"value": v.value, "count": v.count, "selected": v.selected}
+                              for v in values] for name, values in result.facets.items()}}

@@ -9,7 +9,7 @@ import csv
 import io
 from dataclasses import replace
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from indexer.index.backend import IndexUnavailable
 from indexer.search.request import BadRequest
@@ -56,7 +56,7 @@ def export(fmt: str):
 
 
 def _csv_response(result, truncated: bool):
-    base = request.url_root.rstrip("/")
+    base = current_app.config["SETTINGS"].public_url  # "" = relative links
     label = label_for(ui_lang())
     buf = io.StringIO()
     buf.write("\ufeff")  # a BOM, so that spreadsheet programs read the Chinese as UTF-8

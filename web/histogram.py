@@ -72,10 +72,11 @@ def build(year_items: list[dict], year_from: int | None, year_to: int | None, ye
     while y0 <= hi:
         y1 = y0 + size - 1
         inside = [(y, counts[y]) for y in range(max(y0, lo), min(y1, hi) + 1) if y in counts]
-        bins.append((max(y0, lo) if size == 1 else y0, y1, inside))
+        # a bar never claims years beyond the data: the last of 2025–2029 is 2025–2025 when 2025 is the latest
+        bins.append((max(y0, lo), min(y1, hi), inside))
         y0 += size
     slot = width / len(bins)
-    first, last = bins[0][0], (bins[-1][1] if size > 1 else hi)
+    first, last = lo, hi
     # year labels under the bars where the two ends alone would leave the reader counting:
     # each year when there are few bars, decades under a wide chart
     ticks = None

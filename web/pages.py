@@ -9,19 +9,23 @@ from indexer.analysis.taxonomy import load_taxonomy
 from indexer.index.backend import IndexUnavailable
 from indexer.search import highlight
 from indexer.search.knowledge import get_knowledge
-from indexer.search.request import BadRequest, parse_expand, parse_request
+from indexer.search.request import parse_expand
 from indexer.search.results import Snippet
 
-from . import histogram
-from .api import search_request, service
+from . import citation, histogram
+from .api import service
 from .api_json import doc_path, document_json, facet_value_json, hit_json, snippet_html
+from .files import file_url, is_pdf, shown_inline
 from .i18n import t
+from .lenient import read_search
+from .reading import excerpt_links
 from .render import page, ui_lang
 from .urls import (
     FILTER_KEYS,
     KNOWN_KEYS,
     doc_url,
     search_args,
+    similar_url,
     url_with,
     without,
     year_range_url,
@@ -50,22 +54,18 @@ def search_page():
         keep = [(k, v) for k, v in raw if k not in KNOWN_KEYS or str(v).strip() != ""]
         return redirect(url_with(keep, drop=()), code=302)
     lang = ui_lang()
-    try:
-        req = search_request()
-    except BadRequest as e:
-        return page("search.html", 400, error=t("bad_request", lang, msg=str(e)), fix=_fix_for(args),
-                    result=None, args=args, req=None, lang=lang)
+    read = read_search(args, current_app.config["SETTINGS"])  # a long query cut, unreadable settings left out
+    req, args = read.req, read.args
     try:
         svc = service()
         result = svc.search(req)
     except IndexUnavailable:
-        return page("search.html", 503, error=t("index_missing", lang), fix=None, result=None, args=args,
-                    req=req, lang=lang)
+        return page("search.html", 503, error=t("index_missing", lang), result=None, args=args, req=req, lang=lang)
     total_pages = max(1, -(-result.total // req.per_page))
     facets = {name: [facet_value_json(name, v, lang) for v in values] for name, values in result.facets.items()}
     know = get_knowledge(svc)
     return page(
-        "search.html", result=result, req=req, args=args, error=None, lang=lang,
+        "search.html", result=result, req=req, args=args, error=None, lang=lang, notices=read.notices(lang),
         url_with=url_with, without=without,
         facets=_facet_views(facets, lang),
         hist=histogram.build(facets["year"], req.year_from, req.year_to, req.years,
@@ -79,23 +79,6 @@ def search_page():
         export_args=[(k, v) for k, v in args if k not in ("page", "per_page")],
         keep_args=[(k, v) for k, v in args if k not in ("q", "page")],
     )
-
-
-def _fix_for(args: list[tuple[str, str]]) -> dict | None:
-    """The parameter that makes a search invalid, and the URL of the search without it."""
-    s = current_app.config["SETTINGS"]
-    for key in dict.fromkeys(k for k, _ in args):
-        rest = [(k, v) for k, v in args if k != key]
-        d: dict[str, list[str]] = {}
-        for k, v in rest:
-            d.setdefault(k, []).append(v)
-        try:
-            parse_request(lambda n: (d.get(n) or [None])[0], lambda n: d.get(n, []),
-                          s.max_query_chars, s.max_page, s.max_per_page)
-        except BadRequest:
-            continue
-        return {"key": key, "url": url_with(rest, drop=())}
-    return None
 
 
 def _facet_views(facets: dict, lang: str) -> dict:
@@ -127,9 +110,10 @@ def _constraints(args, req, lang: str) -> list[dict]:
     label = load_taxonomy().entry
     chips = []
     if req.q:
-        chips.append({"facet": t("query_label", lang), "value": req.q, "href": without(args, "q")})
+        chips.append({"facet": t("query_label", lang), "value": req.q, "href": without(args, "q"), "kind": "query"})
     for y in req.years:
-        chips.append({"facet": t("facet_year", lang), "value": str(y), "href": url_with(args, remove=("year", str(y)))})
+        chips.append({"facet": t("facet_year", lang), "value": str(y), "href": url_with(args, remove=("year", str(y))),
+                      "kind": "filter"})
     if req.year_from is not None or req.year_to is not None:
         if req.year_from is not None and req.year_to is not None:
             value = str(req.year_from) if req.year_from == req.year_to else f"{req.year_from}–{req.year_to}"
@@ -137,16 +121,19 @@ def _constraints(args, req, lang: str) -> list[dict]:
             value = t("year_from_only", lang, y=req.year_from)
         else:
             value = t("year_to_only", lang, y=req.year_to)
-        chips.append({"facet": t("facet_year", lang), "value": value, "href": without(args, "year_from", "year_to")})
+        chips.append({"facet": t("facet_year", lang), "value": value, "href": without(args, "year_from", "year_to"),
+                      "kind": "filter"})
     for name, ids in (("partner", req.partners), ("topic", req.topics)):
         for i in ids:
             e = label(i)
             chips.append({"facet": t("facet_" + name, lang), "value": e.label(lang) if e else i,
-                          "href": url_with(args, remove=(name, i))})
+                          "href": url_with(args, remove=(name, i)), "kind": "filter"})
     if req.lang:
-        chips.append({"facet": t("facet_lang", lang), "value": t("lang_" + req.lang, lang), "href": without(args, "lang")})
+        chips.append({"facet": t("facet_lang", lang), "value": t("lang_" + req.lang, lang), "href": without(args, "lang"),
+                      "kind": "filter"})
     if not req.expand:
-        chips.append({"facet": t("match", lang), "value": t("exact_words", lang), "href": without(args, "expand")})
+        chips.append({"facet": t("match", lang), "value": t("exact_words", lang), "href": without(args, "expand"),
+                      "kind": "match"})
     return chips
 
 
@@ -161,7 +148,7 @@ def _hit_view(hit, req, know) -> dict:
     return {
         **h,
         "href": doc_url(h["doc_id"], first, **carry),
-        "excerpts": [{**e, "href": doc_url(h["doc_id"], e["n"], **carry)} for e in h["excerpts"]],
+        "excerpts": [excerpt_links(h["doc_id"], e, **carry) for e in h["excerpts"]],
         "partners_shown": partners[:CHIPS_PER_HIT], "partners_more": max(0, len(partners) - CHIPS_PER_HIT),
         "topics_shown": topics[:CHIPS_PER_HIT], "topics_more": max(0, len(topics) - CHIPS_PER_HIT),
     }
@@ -200,7 +187,7 @@ def _suggestions(svc, req, args, lang: str) -> list[dict]:
 
 
 # -- the document page -------------------------------------------------------------------------
-@bp.get("/doc/<path:doc_id>")
+@bp.get("/doc/<doc_id:doc_id>")
 def doc_page(doc_id: str):
     """A document: metadata and all passages, each with an anchor #p-N; search terms marked."""
     lang = ui_lang()
@@ -239,15 +226,19 @@ def doc_page(doc_id: str):
         p["prev_match"] = matched[i - 1] if i > 0 else None
         p["next_match"] = matched[i + 1] if i + 1 < len(matched) else None
         p["match_no"] = i + 1
-    base = request.url_root.rstrip("/")
+    base = current_app.config["SETTINGS"].public_url  # "" = relative: never the Host header
     path = doc_path(doc["doc_id"])
     carried = [("q", q)] if q else []
     carried += [("expand", "0")] if q and not expand else []
     carried += [("partner", m) for m in marks if m in tax.partners] + [("topic", m) for m in marks if m in tax.topics]
+    citations = {None: citation.text(citation.cite(doc, None, base), _today())}
+    citations.update({p["n"]: citation.text(citation.cite(doc, p, base), _today()) for p in doc["passages"]})
     return page("doc.html", doc=doc, q=q, marks=marks, matched=matched, back_url=url_with(carried, drop=()),
-                abs_url=base + path, file_url="/file/" + path[len("/doc/"):],
+                cite_url="/cite/" + path[len("/doc/"):], citations=citations,
+                file_url=file_url(doc["doc_id"]), download_url=file_url(doc["doc_id"], download=True),
+                inline=shown_inline(doc["doc_id"]), pdf=is_pdf(doc["doc_id"]), similar_url=similar_url,
                 kind_label=(doc["source"].get("kind") or "").upper(), size_label=_size(doc["source"].get("size")),
-                catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {}, accessed=_today())
+                catalog=doc.get("catalog") or {}, extracted=doc.get("extracted") or {})
 
 
 def _size(n: int | None) -> str:

@@ -3,6 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from werkzeug.routing import PathConverter
+
+
+class DocIdConverter(PathConverter):
+    """A document id in a URL: a path whose names may hold any character but "/", newlines too
+    (Werkzeug's own path converter stops at a newline)."""
+
+    regex = "[^/](?s:.)*?"
+
 # parameters that select documents (shown in the constraints bar) and those that only present them
 FILTER_KEYS = ("year", "year_from", "year_to", "partner", "topic", "lang")
 VIEW_KEYS = ("sort", "per_page", "page", "expand")
@@ -44,6 +53,11 @@ def doc_url(doc_id: str, anchor: int | None = None, **params) -> str:
                 pairs.append((k, str(item)))
     return (f"/doc/{quote(doc_id, safe='/')}" + ("?" + urlencode(pairs) if pairs else "")
             + (f"#p-{anchor}" if anchor is not None else ""))
+
+
+def similar_url(doc_id: str, n: int) -> str:
+    """The "more like this" page of passage `n` of a document."""
+    return f"/similar/{quote(doc_id, safe='/')}?n={n}"
 
 
 def switch_lang_url(path: str, multi_items, lang: str) -> str:

@@ -151,6 +151,17 @@ class Expander:
                 add(t.surface, t.source, LEXICON_WEIGHT * max(0.5, 1 - 0.2 * i), "translation")
         return out
 
+    def compound(self, surface: str, keep: Callable[[str], bool] | None = None) -> list[Expansion]:
+        """Translations of several English words as one term ("tariff law" → 关税法), when the dictionary
+        has the whole term or its parts make a word the index holds; [] when they translate only apart."""
+        from .lexicon import get_lexicon
+
+        if len(surface.split()) < 2 or _lang(surface) != "en":
+            return []
+        whole = [t for t in get_lexicon().translations(surface, "zh", keep=keep, limit=3)
+                 if not t.composed or (keep is not None and keep(fold(t.surface)))]
+        return [Expansion(t.surface, t.source, round(LEXICON_WEIGHT, 3), t.lang, "translation") for t in whole[:2]]
+
     def _variants(self, surface: str, add) -> None:
         """A spelling the taxonomy does not list stands for its partner or topic: search that one's names."""
         from .variants import match_names

@@ -33,7 +33,7 @@ from importlib import util as importlib_util
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .textnorm import fold, is_han
+from .textnorm import fold
 
 LEXICON_VERSION = "1"  # bump when the cleaning, learning or scoring below changes: the cache is rebuilt
 SOURCE = "lexicon"
@@ -299,9 +299,29 @@ class Lexicon:
         self._en_zh = tables["en_zh"]
         self._prefixes = tables["prefixes"]
         self._word_check = word_check
+        self._by_start: dict[str, list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self._zh_en)
+
+    def nearest_english(self, word: str, max_distance: int = 2) -> list[str]:
+        """English words the dictionary translates, nearest to `word` first (same first letter):
+        respellings for did-you-mean when the index's own words offer none (intelectual → intellectual)."""
+        from .variants import edit_distance
+
+        if self._by_start is None:
+            self._by_start = {}
+            for key in self._en_zh:
+                if " " not in key and key.isalpha():
+                    self._by_start.setdefault(key[:1], []).append(key)
+        w = word.lower()
+        found = []
+        for cand in self._by_start.get(w[:1], []):
+            if cand != w and abs(len(cand) - len(w)) <= max_distance:
+                d = edit_distance(w, cand, max_distance + 1)
+                if d <= max_distance:
+                    found.append((d, cand))
+        return [c for _d, c in sorted(found)]
 
     def glosses(self, zh: str) -> list[tuple[str, float, bool]]:
         """The cleaned English glosses of a Chinese headword, (gloss, quality, is_verb), best first."""
@@ -323,12 +343,16 @@ class Lexicon:
         return bool(check(zh))
 
     def chinese_for(self, key: str, lemmas: bool = True) -> list[tuple[str, float]]:
-        """Chinese words with this English term as a gloss: as written, then lemmatised (score × 0.85)."""
+        """Chinese words with this English term as a gloss: as written, then lemmatised or in the plural
+        (score × 0.85: the dictionary glosses 条例 as "regulations", a query says "regulation")."""
         exact = exact_key(key)
         best: dict[str, float] = {zh: float(s) for zh, s in _unpack(self._en_zh.get(exact, ""))}
         lemma = english_key(exact) if lemmas else exact
-        if lemma != exact:  # measures → measure, but "bonded" is looked up as written before as "bond"
-            for zh, s in _unpack(self._en_zh.get(lemma, "")):
+        others = [lemma] if lemma != exact else []  # measures → measure; "bonded" as written before "bond"
+        if lemmas and exact and exact[-1].isalpha():
+            others += [exact + "s", exact[:-1] + "ies" if exact.endswith("y") else exact + "es"]
+        for other in others:
+            for zh, s in _unpack(self._en_zh.get(other, "")):
                 best[zh] = max(best.get(zh, 0.0), float(s) * 0.85)
         return sorted(best.items(), key=lambda c: (-c[1], len(c[0]), c[0]))
 
@@ -370,23 +394,30 @@ class Lexicon:
         if direct or not compose:
             return [Translation(g, "en", round(q, 4), via=zh) for g, q, _v in direct]
         parts = self._segment_zh(zh) if len(zh) <= MAX_COMPOSE_CHARS else None
-        if not parts or len(parts) < 2 or any(len(p) < 2 for p in parts):
-            return []  # 暂准 read as 暂 + 准 gives "temporary accurate": characters alone mislead
+        if not parts or len(parts) < 2:
+            return []
         options = []
         for i, part in enumerate(parts):
             final = i == len(parts) - 1
+            glosses = self.glosses(part)
+            if len(part) < 2:
+                # 暂准 read as 暂 + 准 gives "temporary accurate": a character alone misleads, unless it
+                # is a prefix (非 non-, 反 anti-) before another part: 非关税措施 is non-tariff measures
+                glosses = [g for g in glosses if g[0].endswith("-") and g[0][:-1].isalpha()] if not final else []
+                if not glosses:
+                    return []
             opts = []
-            for g, q, verb in self.glosses(part):
-                if keep is not None and not _passes(g, keep):
+            for g, q, verb in glosses:
+                if keep is not None and not g.endswith("-") and not _passes(g, keep):
                     continue  # a part the index lacks cannot help a search for the whole
-                if not final and (verb or len(g.split()) > 2):
+                if not final and not g.endswith("-") and (verb or len(g.split()) > 2):
                     q *= 0.35  # a modifier reads as a noun or adjective: 监管措施 is supervision measures
                 opts.append((g, q, part))
             if not opts:
                 return []
             opts.sort(key=lambda o: -o[1])
             options.append(opts)
-        return [Translation(" ".join(o[0] for o in combo), "en", round(score * COMPOSED_FACTOR, 4),
+        return [Translation(_joined(o[0] for o in combo), "en", round(score * COMPOSED_FACTOR, 4),
                             via="+".join(o[2] for o in combo), composed=True)
                 for combo, score in _combine(options)]
 
@@ -449,13 +480,21 @@ class Lexicon:
         out = []
         for combo, score in _combine([[(zh, s, zh) for zh, s in opts] for opts in best[n][1]]):
             zh = "".join(c[0] for c in combo)
-            if self.is_word(zh):
-                score = min(1.0, 0.5 + score)  # the parts make a word the dictionaries know
+            if self.is_word(zh) or (keep is not None and keep(zh)):
+                score = min(1.0, 0.5 + score)  # the parts make a word the dictionaries (or the index) know
             elif any(len(c[0]) == 1 for c in combo):
                 continue  # 抗走私 is no word: a lone character only counts inside a known word
             out.append(Translation(zh, "zh", round(score * COMPOSED_FACTOR, 4), via="+".join(c[0] for c in combo),
                                    composed=True))
         return out
+
+
+def _joined(glosses) -> str:
+    """Glosses as one English term, a prefix ("non-") joined to what follows (non-tariff)."""
+    out = ""
+    for g in glosses:
+        out += g if out.endswith("-") or not out else " " + g
+    return out
 
 
 def _combine(options: list[list[tuple[str, float, str]]]) -> list[tuple[tuple, float]]:

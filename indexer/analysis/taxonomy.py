@@ -13,7 +13,7 @@ from babel import Locale
 
 from indexer.config import DATA_DIR
 
-from .textnorm import fold, is_han
+from .textnorm import INVISIBLE, fold, is_han
 
 TAXONOMY_FILE = DATA_DIR / "taxonomy.yaml"
 
@@ -55,12 +55,14 @@ _WORD_CHAR = re.compile(r"[0-9A-Za-z]")
 
 
 _HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # as textnorm.is_han
-# a whitespace run with a Han character on either side (str.isspace and \s agree on what is space)
-_SPACE_BY_HAN = re.compile(f"(?<=[{_HAN_CLASS}])\\s+|\\s+(?=[{_HAN_CLASS}])")
+# invisible characters, and a whitespace run with a Han character on either side (invisible ones in
+# between too; str.isspace and \s agree on what is space)
+_SPACE_BY_HAN = re.compile(f"[{INVISIBLE}]+|(?<=[{_HAN_CLASS}])[\\s{INVISIBLE}]+|[\\s{INVISIBLE}]+(?=[{_HAN_CLASS}])")
 
 
 def _compact(text: str) -> tuple[str, list[int]]:
-    """Drop whitespace next to Han characters (OCR and PDF text is full of it); keep a map back."""
+    """Drop whitespace next to Han characters (OCR and PDF text is full of it) and invisible
+    characters (zero-width spaces, soft hyphens); keep a map back."""
     # runs found by the regular expression and the map built from ranges: a loop over every
     # character here was two thirds of tagging's time
     parts: list[str] = []

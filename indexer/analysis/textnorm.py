@@ -9,6 +9,13 @@ import opencc
 
 _T2S = opencc.OpenCC("t2s")
 
+# Characters that show nothing and break words when matched: soft hyphen, combining grapheme
+# joiner, Mongolian vowel separator, zero-width space / non-joiner / joiner, word joiner,
+# invisible operators, byte-order mark (zero-width no-break space). `fold` keeps them (it keeps
+# the text's length so that offsets map back); the tokenizers and the tagger skip them
+# (`tokens.joined_text`, `taxonomy`), at index and query time alike.
+INVISIBLE = "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+
 
 def is_han(ch: str) -> bool:
     """True for a CJK ideograph (the main block and extension A, plus compatibility ideographs)."""
@@ -32,7 +39,8 @@ def _fold_char(ch: str) -> str:
 
 
 def fold(text: str) -> str:
-    """NFKC width folding and Traditional→Simplified, keeping the length so offsets map back."""
+    """NFKC width folding and Traditional→Simplified, keeping the length so offsets map back
+    (invisible characters are kept: see INVISIBLE)."""
     nf = unicodedata.normalize("NFKC", text)
     if len(nf) != len(text):
         nf = "".join(_fold_char(c) for c in text)

@@ -19,13 +19,13 @@ import yaml
 from indexer.config import DATA_DIR
 
 from .segment import get_segmenter
-from .textnorm import fold, is_han
+from .textnorm import INVISIBLE, fold, is_han
 
 STOP_WORDS = frozenset(
     "a an and are as at be been but by for from has have had in into is it its of on or "
     "that the their this to was were which with will shall such there these those".split()
 )
-ANALYSIS_VERSION = "6"  # 6: tags recognise name variants (analysis/variants.py)
+ANALYSIS_VERSION = "7"  # 6: tags recognise name variants (analysis/variants.py); 7: invisible characters skipped
 MAX_ACRONYM = 4
 
 
@@ -46,9 +46,11 @@ def english_term(word: str) -> str | None:
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # What is dropped before tokenizing: whitespace between Han characters (an artifact of OCR, PDF
-# and hard-wrapped lines: Chinese puts no spaces between words) and the dots of dotted
-# acronyms (A.T.A. → ATA, U.S. → US).
-_DROPPED = re.compile(f"(?<=[{_HAN}])[ \\t\u3000\\r\\n]+(?=[{_HAN}])|(?<=(?<![A-Za-z])[A-Z])\\.\\s?(?=[A-Z](?![a-z]))")
+# and hard-wrapped lines: Chinese puts no spaces between words), invisible characters (zero-width
+# spaces, soft hyphens, byte-order marks: 海\u200b关 is 海关, cus\u00adtoms is customs) and the dots
+# of dotted acronyms (A.T.A. → ATA, U.S. → US).
+_DROPPED = re.compile(f"(?<=[{_HAN}])[ \\t\u3000\\r\\n{INVISIBLE}]+(?=[{_HAN}])|[{INVISIBLE}]+"
+                      f"|(?<=(?<![A-Za-z])[A-Z])\\.\\s?(?=[A-Z](?![a-z]))")
 
 
 @lru_cache(maxsize=512)  # the word and bigram views (and highlighting) of one text join it once

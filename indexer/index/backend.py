@@ -5,7 +5,10 @@ Read side, on one published generation (`SearchBackend`):
   its passages, no negated clause matches any, and its tags meet every filter;
 - count facets over a match, each facet with its own selection left out (drill-sideways);
 - rank the matching documents by their best passages, or order them by date;
-- look up documents and passages, statistics, and the vocabulary (for did-you-mean).
+- match documents sharing some of a plan's clauses (for "more like this": the service picks the
+  clauses from a passage, the backend only matches and ranks them);
+- look up documents and passages, statistics, and the vocabulary (for did-you-mean, and the
+  passage frequencies "more like this" weighs terms by).
 Write side (`IndexTarget`): the previous generation's file states, then a new generation where
 documents are added, replaced and deleted, published atomically or abandoned.
 
@@ -21,7 +24,7 @@ from indexer.ingest.documents import Document
 from indexer.search.facets import Filters
 from indexer.search.plan import QueryPlan
 
-from .records import DocumentRecord, FileState, IndexStats, PassageRecord
+from .records import DocumentRecord, EventRecord, FileState, IndexStats, PassageRecord
 
 
 class IndexUnavailable(Exception):
@@ -51,6 +54,9 @@ class SearchBackend(Protocol):
     def match(self, plan: QueryPlan, filters: Filters, relaxed: bool = False) -> Match:
         """Documents matching every positive clause (relaxed: most of them), no negated one, and the filters."""
 
+    def matched_clauses(self, plan: QueryPlan, doc_ids: list[str]) -> dict[str, set[int]]:
+        """For each document, the positions (in `plan.positive`) of the clauses it matches."""
+
     def facet_counts(self, match: Match) -> dict[str, dict[str, int]]:
         """Matching documents per value of each facet, counted with that facet's own selection left out."""
 
@@ -61,6 +67,10 @@ class SearchBackend(Protocol):
 
         Documents that match only through clauses spread over several passages may be missing:
         the service places them after, newest first."""
+
+    def match_some(self, plan: QueryPlan, least: int, exclude: list[str]) -> Match:
+        """Documents, but those in `exclude`, in whose passages at least `least` of the plan's positive
+        clauses match (each in some passage); `rank` then orders them by their best passages."""
 
     def by_date(self, match: Match, start: int, count: int) -> list[str]:
         """Matching document ids, newest first (undated last), from `start`."""
@@ -84,6 +94,9 @@ class SearchBackend(Protocol):
     def passage_tags(self) -> Iterable[PassageRecord]:
         """Every passage without its text (empty), for the knowledge pages."""
 
+    def events(self) -> Iterable[EventRecord]:
+        """Every event read at build time, in document and passage order."""
+
     def stats(self) -> IndexStats:
         """Counts of this generation."""
 
@@ -92,6 +105,9 @@ class SearchBackend(Protocol):
 
     def similar_terms(self, term: str, max_distance: int, prefix: int) -> list[str]:
         """Index word terms within `max_distance` edits that share the first `prefix` characters, best first."""
+
+    def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """For each word term, how many live passages hold it in their text or title (0: none)."""
 
     def doc_count(self) -> int:
         """Live passages; raises when the engine cannot serve (the health check)."""

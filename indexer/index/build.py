@@ -3,6 +3,9 @@
 Unchanged files (same size and mtime, or same content hash) are not re-read; changed files are
 re-extracted and replace their old passages; files that disappeared are removed. Files that
 cannot be read are reported with a one-line reason and the build goes on.
+
+Every file is read once, in a reader process under limits (`readers`): the bytes it hashes are
+the bytes it extracts, so the stored hash always describes the indexed text.
 """
 from __future__ import annotations
 
@@ -12,32 +15,26 @@ import os
 import stat
 import sys
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from indexer.analysis.segment import fingerprint as segmenter_fingerprint
 from indexer.analysis.tokens import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
-from indexer.config import EXTRACTORS, SUPPORTED_SUFFIXES, Settings
+from indexer.config import EXTRACTORS, NOT_DOCUMENT_NAMES, NOT_DOCUMENTS, SUPPORTED_SUFFIXES, Settings
 from indexer.ingest import metadata
 from indexer.ingest.documents import Document, document_from_extracted
-from indexer.ingest.extract import ExtractionError, extract, unsupported_reason
+from indexer.ingest.extract import ExtractionError, Extracted, extract, one_line, read_file, unsupported_reason
 
-from . import backends
+from . import backends, readers
 from .backend import IndexUnavailable, PreviousGeneration
-from .lifetime import die_with_parent
 from .lock import BuildLocked
 from .records import FileState
 
-# bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
-# (5: segments written from arrays, index/local/segments.py; pid a column only)
-PASSAGE_VERSION = "5"
+PASSAGE_VERSION = "7"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+# (6: ruled PDF tables read cell by cell, table rows their own paragraphs;
+#  7: segments written from arrays, index/local/segments.py; pid a column only)
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
-EXTRACT_CHUNK = 4  # files per task handed to an extraction worker
-EXTRACT_WINDOW = 8  # tasks in flight per worker
+EXTRACT_WINDOW = 32  # files read ahead of the indexer: their documents wait in memory
 
 
 class BuildError(Exception):
@@ -61,12 +58,13 @@ class BuildReport:
     pdf_pages: dict = field(default_factory=lambda: dict.fromkeys(PDF_ROUTES, 0))  # how PDF pages were read
     passages: int = 0
     unreadable_dirs: list[str] = field(default_factory=list)  # their documents are kept, not removed
+    skipped: list[dict] = field(default_factory=list)  # files not read by design (a LICENSE, data, checksums), with the reason
 
     def as_json(self) -> dict:
         """The machine-readable report."""
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed,
-            "unchanged": self.unchanged, "failed": self.failed, "warnings": self.warnings,
+            "unchanged": self.unchanged, "failed": self.failed, "skipped": self.skipped, "warnings": self.warnings,
             "generation": self.generation, "seconds": round(self.seconds, 3),
             "bytes_read": self.bytes_read, "pages": self.pages, "pdf_pages": self.pdf_pages,
             "mb_per_s": round(self.bytes_read / 1e6 / self.seconds, 3) if self.seconds and self.bytes_read else None,
@@ -93,6 +91,13 @@ class _Candidate:
 def _shown(rel: str) -> str:
     """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def not_a_document(name: str) -> str | None:
+    """Why a file beside the documents is not read by design (a listing, data, a checksum), or None."""
+    p = Path(name)
+    what = NOT_DOCUMENTS.get(p.suffix.lower()) if p.suffix else NOT_DOCUMENT_NAMES.get(p.name.lower())
+    return f"{what}{f' ({p.suffix.lower()})' if p.suffix else ''}, not read by design" if what else None
 
 
 def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
@@ -157,7 +162,11 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
                 report.failed.append({"path": rel, "error": "not a regular file (named pipe, socket or device)"})
                 continue
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
+                skip = not_a_document(name)
+                if skip:
+                    report.skipped.append({"path": rel, "reason": skip})
+                else:
+                    report.failed.append({"path": rel, "error": unsupported_reason(path.suffix)})
                 continue
             meta = dict(catalog.get(rel, {}))
             sidecar = metadata.sidecar_for(path)
@@ -170,25 +179,55 @@ def scan_corpus(corpus: Path, report: BuildReport) -> list[_Candidate]:
     return out
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def _extract_one(args) -> tuple[str, Document | None, str | None, dict]:
-    """(doc_id, document or None, error, stats: pages read and, for PDFs, how each page was read)."""
-    path, doc_id, meta, max_bytes, target, maximum, cache_dir = args
+def _keep_text(ex: Extracted, max_chars: int) -> None:
+    """Cut the extracted text at `max_chars` characters, naming the cut in a warning."""
+    total = 0
+    for i, page in enumerate(ex.pages):
+        if total + len(page.text) > max_chars:
+            page.text = page.text[: max(0, max_chars - total)]
+            del ex.pages[i + 1:]
+            where = f" (from page {page.number})" if page.number else ""
+            ex.warnings.append(f"only the first {max_chars} characters indexed{where} (MAX_TEXT_CHARS)")
+            return
+        total += len(page.text)
+
+
+def _extract_one(job) -> tuple[str, Document | None, str | None, dict]:
+    """In a reader: read the file once, hash those bytes, extract the document from the same bytes.
+
+    (doc_id, document or None, error, stats). Stats carry the hash, size and mtime of the bytes
+    read, the pages read and, for PDFs, how each page was read. When the bytes hash as
+    `known_sha256` (the indexed content), nothing is extracted: (doc_id, None, None, stats)."""
+    path, doc_id, meta, known_sha256, max_bytes, target, maximum, cache_dir, max_chars = job
     try:
-        ex = extract(Path(path), max_bytes, cache_dir)
-        doc = document_from_extracted(ex, doc_id, meta, target, maximum)
-        return doc_id, doc, None, {"pages": ex.stats.get("pages", len(ex.pages)), **ex.stats}
+        data, st = read_file(Path(path), max_bytes)
     except ExtractionError as e:
         return doc_id, None, str(e), {}
+    digest = _sha256(data)
+    state = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    if digest == known_sha256:
+        return doc_id, None, None, state
+    try:
+        ex = extract(Path(path), max_bytes, cache_dir, data=data, sha256=digest)
+        del data  # the reader's memory limit covers the document built next
+        _keep_text(ex, max_chars)
+        doc = document_from_extracted(ex, doc_id, meta, target, maximum)
+        return doc_id, doc, None, {"pages": ex.stats.get("pages", len(ex.pages)), **ex.stats, **state}
+    except ExtractionError as e:
+        return doc_id, None, str(e), {}
+    except MemoryError:
+        raise  # the reader reports it with its limit
     except Exception as e:  # never let one file stop the build
-        return doc_id, None, f"internal error while reading: {type(e).__name__}: {str(e)[:120]}", {}
+        return doc_id, None, one_line(f"internal error while reading: {type(e).__name__}: {str(e)[:120]}"), {}
+
+
+def _file_state(c: _Candidate, stats: dict) -> FileState:
+    """What the next build compares: the size, mtime and hash of the bytes that were read."""
+    return FileState(stats.get("size", c.size), stats.get("mtime_ns", c.mtime_ns), stats["sha256"], c.meta_hash)
 
 
 def _progress(total: int, quiet: bool):
@@ -225,30 +264,20 @@ def _build(settings: Settings, target, rebuild: bool, log, quiet: bool, t0: floa
         candidates = scan_corpus(corpus, report)
         by_id = {c.doc_id: c for c in candidates}
         to_read: list[_Candidate] = []
-        refresh: list[tuple[str, FileState]] = []
-        hashes: dict[str, str] = {}
+        known: dict[str, str | None] = {}  # the indexed content's hash: a reader compares before extracting
         for c in candidates:
             st = old_states.get(c.doc_id)
             if st and st.size == c.size and st.mtime_ns == c.mtime_ns and st.meta_hash == c.meta_hash:
                 report.unchanged += 1
                 continue
-            try:
-                digest = _sha256(c.path)
-            except OSError as e:
-                report.failed.append({"path": c.doc_id, "error": f"cannot read file: {e.strerror or e}"})
-                continue
-            hashes[c.doc_id] = digest
-            if st and st.sha256 == digest and st.meta_hash == c.meta_hash:
-                report.unchanged += 1
-                refresh.append((c.doc_id, FileState(c.size, c.mtime_ns, digest, c.meta_hash)))
-            else:
-                to_read.append(c)
+            to_read.append(c)
+            known[c.doc_id] = st.sha256 if st and st.meta_hash == c.meta_hash else None
         failed_ids = {f["path"] for f in report.failed}
         # a file or folder that cannot be read now keeps its previously indexed documents: nothing is lost
         hidden = tuple(d.rstrip("/") + "/" for d in report.unreadable_dirs)
         gone = [d for d in old_states if d not in by_id and d not in failed_ids and not d.startswith(hidden)]
 
-        if previous is not None and not to_read and not gone and not refresh:
+        if previous is not None and not to_read and not gone:
             report.generation = previous.name
             report.seconds = time.monotonic() - t0
             return report
@@ -258,20 +287,22 @@ def _build(settings: Settings, target, rebuild: bool, log, quiet: bool, t0: floa
             for doc_id in gone:
                 generation.delete(doc_id)
                 report.removed += 1
-            for doc_id, st in refresh:
-                generation.keep(doc_id, st)
-            jobs = [(str(c.path), c.doc_id, c.meta, settings.max_file_bytes,
-                     settings.passage_target_chars, settings.passage_max_chars, settings.cache_dir)
+            jobs = [(str(c.path), c.doc_id, c.meta, known[c.doc_id], settings.max_file_bytes,
+                     settings.passage_target_chars, settings.passage_max_chars, settings.cache_dir,
+                     settings.max_text_chars)
                     for c in to_read]
             bar = _progress(len(jobs), quiet)
-            for doc_id, doc, error, stats in _run_jobs(jobs, settings.build_workers):
+            for doc_id, doc, error, stats in _run_jobs(jobs, settings, report):
                 c = by_id[doc_id]
                 existed = doc_id in old_states
-                if doc is None:
+                if doc is None and error is None:  # touched, same bytes: only its state is refreshed
+                    report.unchanged += 1
+                    generation.keep(doc_id, _file_state(c, stats))
+                elif doc is None:
                     kept = "; the previously indexed version is kept" if existed else ""
                     report.failed.append({"path": doc_id, "error": error + kept})
                 else:
-                    state = FileState(c.size, c.mtime_ns, hashes[doc_id], c.meta_hash)
+                    state = _file_state(c, stats)
                     if existed:
                         generation.replace(doc, state)
                     else:
@@ -334,55 +365,34 @@ def _count(report: BuildReport, c: "_Candidate", doc: Document, stats: dict, exi
         report.warnings.append({"path": doc.doc_id, "error": w})
 
 
-def _run_jobs(jobs: list[tuple], workers: int):
-    """Extract files, in worker processes when there are several."""
-    if workers <= 1 or len(jobs) < 4:
-        for job in jobs:
-            yield _extract_one(job)
+def _run_jobs(jobs: list[tuple], settings: Settings, report: BuildReport):
+    """Read every file in reader processes under the configured limits; (doc_id, doc, error, stats) in job order.
+
+    A file whose reader died once and was read again is named in a warning."""
+    if not jobs:
         return
     from indexer.analysis.segment import get_segmenter
     from indexer.analysis.taxonomy import load_taxonomy
 
-    get_segmenter()  # load dictionaries before forking, so workers inherit them
+    get_segmenter()  # load dictionaries before forking, so readers inherit them (read-across text uses them)
     load_taxonomy().tag("World Customs Organization 世界海关组织")  # and the tagger's name variants
     for suffix in {Path(job[0]).suffix.lower() for job in jobs}:  # and the extractors these files need
         try:
             importlib.import_module(f"indexer.ingest.extract.{EXTRACTORS[suffix]}")
-        except (KeyError, ImportError):  # a worker reports it with the file
+        except (KeyError, ImportError):  # a reader reports it with the file
             pass
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    pending, width, chunk = list(jobs), workers, EXTRACT_CHUNK
-    while pending:
-        pool = ProcessPoolExecutor(max_workers=width, mp_context=ctx, initializer=die_with_parent,
-                                   initargs=(os.getpid(),))
-        done = 0
-        try:
-            # a bounded window of chunks in flight, in order: `pool.map` would submit every file at
-            # once and hold every extracted document in memory while the indexer catches up
-            chunks = (pending[i : i + chunk] for i in range(0, len(pending), chunk))
-            window = deque(pool.submit(_extract_chunk, c) for c in islice(chunks, width * EXTRACT_WINDOW))
-            while window:
-                results = window.popleft().result()
-                nxt = next(chunks, None)
-                if nxt is not None:
-                    window.append(pool.submit(_extract_chunk, nxt))
-                for result in results:
-                    done += 1
-                    yield result
-            pending = []
-        except BrokenProcessPool:
-            # a reader died (a crash in a parsing library, the OOM killer): find the file by reading one at a time
-            pending = pending[done:]
-            if width == 1 and chunk == 1:
-                yield pending[0][1], None, "the reading process died (crashed or ran out of memory)", {}
-                pending, width, chunk = pending[1:], workers, EXTRACT_CHUNK
-            else:
-                width, chunk = 1, 1
-        finally:  # interrupted or failed: drop the queued files instead of reading them all first
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _extract_chunk(jobs: list[tuple]) -> list:
-    return [_extract_one(job) for job in jobs]
+    limits = readers.Limits(
+        memory_bytes=settings.reader_memory_mb << 20,
+        seconds=settings.reader_seconds,
+        # a document's passages, tags and pickling overhead: generous for the text that is kept
+        result_bytes=max(64 << 20, 16 * settings.max_text_chars),
+        tree_bytes=settings.build_memory_mb << 20,
+    )
+    for outcome in readers.run(_extract_one, jobs, min(settings.build_workers, len(jobs)), limits, EXTRACT_WINDOW):
+        doc_id = outcome.job[1]
+        if outcome.error is not None:
+            yield doc_id, None, one_line(outcome.error), {}
+            continue
+        if outcome.retried:
+            report.warnings.append({"path": doc_id, "error": f"read again: {outcome.retried}"})
+        yield outcome.result

@@ -21,16 +21,14 @@ class DocumentRecord:
     kind: str
     partners: list[str]
     topics: list[str]
-    years: list[int]
+    years: list[int]  # the years it is filed under: its passages' (a passage naming none takes the document's date)
     catalog: dict = field(default_factory=dict)  # metadata from catalog.csv or a sidecar
     extracted: dict = field(default_factory=dict)  # metadata found in the file itself
     size: int = 0
     n_passages: int = 0
-
-    @property
-    def source_url(self) -> str | None:
-        """Where the document was published, when the catalogue or the file says."""
-        return self.catalog.get("source_url") or self.extracted.get("source_url")
+    author: str | None = None  # issuing body or author
+    source_url: str | None = None  # where it was published (never this server)
+    title_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,10 +40,40 @@ class PassageRecord:
     n: int
     page: int | None
     text: str
-    years: list[int]
+    years: list[int]  # the years its text names
     partners: list[str]
     topics: list[str]
     lang: str
+    facet_years: list[int] = field(default_factory=list)  # the years it is filed under (the year filter)
+    dated_by: str | None = None  # "passage" (its own years), "document" (the document's date) or None
+    article: str | None = None  # 第十二条, Article 12: the article of a law or treaty it belongs to
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """Something agreed, held, launched or joined, when and with whom, read from a passage's sentence."""
+
+    doc_id: str
+    n: int
+    page: int | None
+    date: str  # ISO, as precise as the text: 2005-09-07, 2005-09 or 2005
+    date_end: str | None
+    precision: str  # day | month | year
+    kind: str  # agreement | meeting | entry-into-force | launch | accession | certification | other
+    partners: list[str]
+    topics: list[str]
+    place: str | None
+    summary: str
+    evidence: str
+    status: str = "done"  # or "planned": announced for a later date
+    date_source: str = "text"  # text | context | document: where the date was read
+    lang: str = "en"
+    article: str | None = None
+
+    @property
+    def year(self) -> int:
+        """The year it happened."""
+        return int(self.date[:4])
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ _CHROME = re.compile(
 )
 # Words of disclaimers and reprint notices ("凡本网注明…转载…授权…").
 _NOTICE = re.compile(r"本网|本站|转载|授权|版权|著作权|摘编|侵权|法律责任|不代表本网|联系方式|邮编|地址[:：]|电话[:：]|传真|E-?mail|邮箱")
-_NOTICE_HEADING = re.compile(r"^.{0,30}(声明|版权|免责|Disclaimer|Copyright|Legal notice).{0,20}[:：]?$", re.I)
+# a heading line, not prose: "…联合声明的会议总结。重点地区…" is a sentence that names a statement
+_NOTICE_HEADING = re.compile(r"^[^。，,！？!?；;]{0,30}(声明|版权|免责|Disclaimer|Copyright|Legal notice)[^。，,！？!?；;]{0,20}[:：]?$", re.I)
 _PHONE = re.compile(r"^[\s()（）+\-\d]{7,}$")
 _LANG_SWITCH = re.compile(r"^(简体中文|繁體中文|中文|English|EN|CN)(\s*[|｜/]\s*(简体中文|繁體中文|中文|English|EN|CN))+$", re.I)
 _MENU_SEP = re.compile(r"\s[|>»*·]\s")

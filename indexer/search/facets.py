@@ -43,7 +43,8 @@ class Facet:
     """The protocol; subclasses say where their values live and what a search selects."""
 
     name: str  # the facet's name and its URL parameter
-    field: str  # the attribute of documents and passages holding its values
+    field: str  # the attribute of documents (and passages) holding its values
+    passage_field: str = ""  # where a passage holds them, when not in `field`
     labelled: bool = False  # values are partner or topic ids, shown with their names
 
     def selected(self, filters: Filters) -> frozenset[str]:
@@ -62,11 +63,11 @@ class Facet:
         """`accepts` for each element of an array (the same rule, vectorised)."""
         return np.isin(values, list(self.selected(filters)))
 
-    def meets(self, filters: Filters, tags) -> bool:
-        """Does a document or passage (anything with the facet's field) meet the selection?"""
+    def meets(self, filters: Filters, tags, passage: bool = False) -> bool:
+        """Does a document (or a passage) meet the selection?"""
         if not self.active(filters):
             return True
-        values = getattr(tags, self.field)
+        values = getattr(tags, (self.passage_field or self.field) if passage else self.field)
         values = [values] if isinstance(values, str) else values
         return any(self.accepts(filters, v) for v in values)
 
@@ -83,9 +84,10 @@ class Facet:
 
 
 class YearFacet(Facet):
-    """Years a document's passages fall in: chosen years, a range, or both (the years within the range)."""
+    """Years a document's passages are filed under (the years a passage names, else its document's
+    date): chosen years, a range, or both (the years within the range)."""
 
-    name, field = "year", "years"
+    name, field, passage_field = "year", "years", "facet_years"
 
     def selected(self, filters: Filters) -> frozenset[str]:
         return frozenset(str(y) for y in filters.years)

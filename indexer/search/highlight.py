@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.analysis.textnorm import fold, is_han
+from indexer.analysis.taxonomy import load_taxonomy
+from indexer.analysis.textnorm import fold
 from indexer.analysis.tokens import bigram_spans, word_tokens
 
 from .plan import QueryPlan
@@ -12,12 +13,15 @@ from .results import Snippet
 
 @dataclass
 class Highlighter:
-    """What to mark for one query: single words, word sequences, Chinese strings, bigrams."""
+    """What to mark for one query, in whole units only: whole tokens of the analysis (words, words in
+    sequence, words a prefix begins) and runs of a Chinese string's bigrams that spell (nearly) all
+    of it, so the query never marks the tail of a longer name (克斯坦 in 乌兹别克斯坦)."""
 
     terms: set[str] = field(default_factory=set)
     phrases: list[tuple[str, ...]] = field(default_factory=list)
-    strings: list[str] = field(default_factory=list)
-    bigrams: set[str] = field(default_factory=set)
+    prefixes: list[str] = field(default_factory=list)
+    runs: list[tuple[frozenset[str], int]] = field(default_factory=list)  # (bigrams, how many in a row)
+    tags: set[tuple[str, str]] = field(default_factory=set)  # (kind, id): its names as tagging finds them
 
     @classmethod
     def for_plan(cls, plan: QueryPlan) -> "Highlighter":
@@ -25,39 +29,42 @@ class Highlighter:
         only where its words stand together, never word by word."""
         h = cls()
         for g in plan.groups:
-            if g.bigrams:
-                h.bigrams.update(g.bigrams)
-                h.strings.append(g.bigrams[0] + "".join(b[-1] for b in g.bigrams[1:]))
+            h._run(g.bigrams)
         for c in plan.positive:
+            h.tags.update(tuple(t.split(":", 1)) for t in c.tags)
             if c.prefix:
-                h.strings.append(fold(c.raw.rstrip("*? ")).lower())
-                continue
-            for alt in c.alternatives:
+                h.prefixes.append(fold(c.raw.rstrip("*? ")).lower())
+            for alt in c.alternatives if not c.prefix else c.alternatives[1:]:
                 if len(alt.words) == 1:
                     h.terms.add(alt.words[0])
                 elif alt.words:
                     h.phrases.append(tuple(alt.words))
-                surface = fold(alt.surface)
-                if any(is_han(ch) for ch in surface):
-                    h.strings.append(surface.replace(" ", ""))
-                    if len(alt.bigrams) >= 2:
-                        h.bigrams.update(alt.bigrams)
-        h.strings = sorted(set(h.strings), key=len, reverse=True)
+                if alt.has_han:
+                    h._run(alt.bigrams)
+        h.runs = list(dict.fromkeys(h.runs))
         return h
+
+    def _run(self, bigrams: list[str]) -> None:
+        """A Chinese string's bigrams: marked where enough of them stand in a row (a quarter may be
+        damaged, as near-matching allows, in strings of four bigrams or more)."""
+        distinct = list(dict.fromkeys(bigrams))
+        if distinct:
+            need = len(distinct) if len(distinct) < 4 else len(distinct) - max(1, len(distinct) // 4)
+            self.runs.append((frozenset(distinct), need))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of `text` to mark."""
         spans: list[tuple[int, int]] = []
-        if self.bigrams:
-            # query bigrams found in damaged text, only where two of them touch
-            hits = bigram_spans(text, self.bigrams)
-            for (s1, e1), (s2, e2) in zip(hits, hits[1:]):
-                if s2 <= e1:
-                    spans += [(s1, e1), (s2, e2)]
-        if self.terms or self.phrases:
+        for bigrams, need in self.runs:
+            spans += _runs(bigram_spans(text, set(bigrams)), need)
+        if self.tags:  # a name in a spelling of its own (Luxemburg for Luxembourg), whole
+            spans += [(s, e) for s, e, kind, ident in load_taxonomy().find(text) if (kind, ident) in self.tags]
+        if self.terms or self.phrases or self.prefixes:
             # only the query's own terms are looked for (positions still count every token)
-            toks = word_tokens(text, "index", only=self.terms | {w for p in self.phrases for w in p})
-            spans += [(s, e) for term, _p, s, e in toks if term in self.terms]
+            only = None if self.prefixes else self.terms | {w for p in self.phrases for w in p}
+            toks = word_tokens(text, "index", only=only)
+            spans += [(s, e) for term, _p, s, e in toks
+                      if term in self.terms or any(term.startswith(p) for p in self.prefixes)]
             if self.phrases:
                 at: dict[int, dict[str, tuple[int, int]]] = {}
                 for term, pos, s, e in toks:
@@ -66,14 +73,20 @@ class Highlighter:
                     for pos, first in at.items():
                         if phrase[0] in first and all(w in at.get(pos + k, {}) for k, w in enumerate(phrase)):
                             spans.append((first[phrase[0]][0], at[pos + len(phrase) - 1][phrase[-1]][1]))
-        if self.strings:
-            folded = fold(text).lower()
-            for needle in self.strings:
-                start = folded.find(needle) if needle else -1
-                while start != -1:
-                    spans.append((start, start + len(needle)))
-                    start = folded.find(needle, start + len(needle))
         return merge(spans)
+
+
+def _runs(hits: list[tuple[int, int]], need: int) -> list[tuple[int, int]]:
+    """Spans covering runs of at least `need` bigram hits that overlap or touch (consecutive bigrams
+    overlap; touching ones step over one damaged character, which spoils the two bigrams it is in)."""
+    out = []
+    start = 0
+    for k in range(1, len(hits) + 1):
+        if k == len(hits) or hits[k][0] > hits[k - 1][1]:
+            if k - start >= need:
+                out.append((hits[start][0], hits[k - 1][1]))
+            start = k
+    return out
 
 
 def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

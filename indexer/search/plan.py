@@ -3,9 +3,10 @@
 The query string is never handed to an engine query parser: field syntax, brackets and
 operators are read as plain text, so no input can raise a parse error or reach a field the
 user should not query. Each clause carries the analysed terms of what was typed and of its
-cross-lingual equivalents (alternatives); a backend decides how to match them. `plan_query` is
-the only place a query is parsed and expanded: the search, did-you-mean and the document
-page's highlighting all read the same plan.
+equivalents (alternatives: names in the other language, name variants, a topic's terms, general
+lexicon translations that the index holds), each weighted below what was typed; a backend
+decides how to match them. `plan_query` is the only place a query is parsed and expanded: the
+search, did-you-mean and the document page's highlighting all read the same plan.
 """
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from typing import Callable
+
 from indexer.analysis.expand import get_expander
 from indexer.analysis.textnorm import is_han
 from indexer.analysis.tokens import bigram_tokens, word_tokens
 
-EXPANSION_WEIGHT = 0.7  # what the user typed ranks above its equivalents
+TAG_WEIGHT = 0.5  # a passage tagged with what a clause names (written in a spelling of its own)
+TAGGING_KINDS = ("name", "variant", "fuzzy", "prefix")  # the clause is a name of the partner or topic
 MIN_FUZZY_BIGRAMS = 4
 MAX_FUZZY_BIGRAMS = 32  # a pasted paragraph is not a damaged name: no near-matching, bounded cost
 
@@ -49,6 +53,7 @@ class Clause:
     prefix: bool = False
     negated: bool = False
     alternatives: list[Alternative] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # "partner:LUX", "topic:ipr": passages tagged with what it names
 
     @property
     def words(self) -> list[str]:
@@ -58,7 +63,7 @@ class Clause:
     @property
     def key(self) -> tuple:
         """What decides the clause's matches (for caches)."""
-        return (self.raw, self.phrase, self.prefix, tuple(a.surface for a in self.alternatives))
+        return (self.raw, self.phrase, self.prefix, tuple(a.surface for a in self.alternatives), tuple(self.tags))
 
     def fuzzy_bigrams(self) -> list[tuple[tuple[str, ...], int]]:
         """For OCR-damaged text: (distinct bigrams, how many must occur in one passage) per Chinese
@@ -127,16 +132,49 @@ class QueryPlan:
         return tuple(c.key + (c.negated,) for c in self.clauses)
 
 
-def plan_query(text: str, expand: bool = True) -> QueryPlan:
-    """The plan of a query: known multi-word names kept together and equivalents added when `expand`."""
+def plan_query(text: str, expand: bool = True, known: Callable[[str], bool] | None = None) -> QueryPlan:
+    """The plan of a query: known multi-word names kept together and equivalents added when `expand`;
+    `known(term)` says whether the index holds a word term (general-lexicon translations need it)."""
     expander = get_expander()
     if not expand:
         return parse(text)
-    return parse(expander.quote_known_phrases(text), expander.expand)
+    plan = parse(expander.quote_known_phrases(text), lambda surface: expander.expansions(surface, keep=known))
+    _join_compounds(plan, lambda surface: expander.compound(surface, keep=known))
+    return plan
+
+
+def _join_compounds(plan: QueryPlan, compound) -> None:
+    """Adjacent English words that translate as one term (tariff law → 关税法) become one clause: all
+    its words in one passage, or the term."""
+    i = 0
+    while i < len(plan.clauses):
+        for n in (3, 2):
+            run = plan.clauses[i : i + n]
+            if len(run) < n or any(c.phrase or c.prefix or c.negated or not c.raw.isascii() for c in run):
+                continue
+            surface = " ".join(c.raw for c in run)
+            found = compound(surface)
+            if not found:
+                continue
+            joined = Clause(raw=surface, alternatives=[Alternative(surface, [w for c in run for w in c.words], [])])
+            for c in run[1:]:
+                joined.alternatives[0].bigrams += c.alternatives[0].bigrams
+            for e in found:
+                alt = _alternative(e.surface, e.weight)
+                if alt is not None:
+                    joined.alternatives.append(alt)
+                    plan.expansions.append(Expansion(surface, e.surface, e.source))
+            # what each word alone was expanded to is replaced by the whole term's translation
+            raws = {c.raw for c in run}
+            plan.expansions[:] = [x for x in plan.expansions if x.term not in raws]
+            plan.clauses[i : i + n] = [joined]
+            break
+        i += 1
 
 
 def parse(text: str, expand=None) -> QueryPlan:
-    """Split a query into clauses; `expand(surface)` may return equivalent surfaces to add."""
+    """Split a query into clauses; `expand(surface)` may return equivalents (with `surface`, `source`,
+    `weight`) to add; a prefix that begins a partner's or topic's name also searches its names."""
     clauses: list[Clause] = []
     groups: list[Group] = []
     for m in _TOKEN.finditer(text or ""):
@@ -155,21 +193,48 @@ def parse(text: str, expand=None) -> QueryPlan:
             continue
         pieces = raw.split() if not phrase else [raw]  # syntax characters split a token
         for piece in pieces:
-            if phrase or prefix or negated or not any(is_han(ch) for ch in piece):
+            if phrase or prefix or negated or not any(is_han(ch) for ch in piece) or _names_something(piece, expand):
                 _add_clause(clauses, piece, phrase, prefix, negated)
             else:
                 _add_chinese(clauses, groups, piece)
     plan = QueryPlan(text=text, clauses=clauses, groups=groups)
     if expand is not None:
         for c in plan.clauses:
-            if c.negated or c.prefix:
+            if c.negated:
                 continue
-            for surface, source in expand(c.raw):
-                alt = _alternative(surface, EXPANSION_WEIGHT)
+            for e in (_names_begun_by(c.raw) if c.prefix else expand(c.raw)):
+                if getattr(e, "kind", "") in TAGGING_KINDS and e.source.startswith(("partner:", "topic:")) \
+                        and e.source not in c.tags:
+                    c.tags.append(e.source)  # a document may write the name in a spelling of its own
+                alt = _alternative(e.surface, e.weight)
                 if alt and alt.words != c.words and all(alt.words != a.words for a in c.alternatives):
                     c.alternatives.append(alt)
-                    plan.expansions.append(Expansion(c.raw, surface, source))
+                    plan.expansions.append(Expansion(c.raw, e.surface, e.source))
     return plan
+
+
+NAMING = ("name", "variant", "fuzzy", "term", "label")  # expansions that say the string is a name as typed
+
+
+def _names_something(piece: str, expand) -> bool:
+    """A Chinese string typed as a whole that is a name (or a variant or slip of one: 知识产杈) stays
+    one clause: its words alone would not find what it names."""
+    return expand is not None and any(getattr(e, "kind", "") in NAMING for e in expand(piece))
+
+
+def _names_begun_by(prefix: str) -> list:
+    """A prefix typed for a name (Kazakh*): the names of the one partner or topic it begins."""
+    from indexer.analysis.expand import VARIANT_WEIGHT, Expansion as Equivalent
+    from indexer.analysis.taxonomy import load_taxonomy
+    from indexer.analysis.variants import match_names
+
+    found = {(m.kind, m.id) for m in match_names(prefix.rstrip("*? ") + "*", fuzzy=False) if m.how == "prefix"}
+    if len(found) != 1:
+        return []  # a prefix of many names is a prefix, not a name
+    kind, ident = found.pop()
+    e = load_taxonomy().entry(ident)
+    names = e.names() if kind == "partner" else [e.zh, e.en]
+    return [Equivalent(n, f"{kind}:{ident}", VARIANT_WEIGHT, "", "prefix") for n in names if len(n) >= 2]
 
 
 def _alternative(surface: str, weight: float = 1.0) -> Alternative | None:

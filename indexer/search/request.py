@@ -100,3 +100,27 @@ def parse_request(get, getlist, max_query_chars: int = 500, max_page: int = 100,
         partners=_ids("partner", getlist("partner")), topics=_ids("topic", getlist("topic")),
         lang=lang, sort=sort, page=page, per_page=per_page, expand=expand,
     )
+
+
+def parse_event_request(get, getlist, max_query_chars: int = 500, max_page: int = 100,
+                        max_per_page: int = 100) -> "EventQuery":
+    """An EventQuery from `get(name)` / `getlist(name)` (partner, topic, kind, year_from, year_to, q, page,
+    per_page, sort=oldest|newest); BadRequest for a value that cannot be honoured."""
+    from .events import DEFAULT_PER_PAGE, KINDS, EventQuery
+
+    q = (get("q") or "").strip()[:max_query_chars]
+    kinds = _ids("kind", getlist("kind"))
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise BadRequest(f"kind must be one of {', '.join(KINDS)}, got {unknown[0]!r}")
+    year_from = _int("year_from", get("year_from"), YEAR_MIN, YEAR_MAX) if (get("year_from") or "").strip() else None
+    year_to = _int("year_to", get("year_to"), YEAR_MIN, YEAR_MAX) if (get("year_to") or "").strip() else None
+    if year_from is not None and year_to is not None and year_from > year_to:
+        year_from, year_to = year_to, year_from
+    sort = (get("sort") or "oldest").strip() or "oldest"
+    if sort not in ("oldest", "newest"):
+        raise BadRequest("sort must be oldest or newest")
+    page = _int("page", get("page"), 1, max_page) if (get("page") or "").strip() else 1
+    per_page = _int("per_page", get("per_page"), 1, max_per_page) if (get("per_page") or "").strip() else DEFAULT_PER_PAGE
+    return EventQuery(tuple(_ids("partner", getlist("partner"))), tuple(_ids("topic", getlist("topic"))),
+                      tuple(kinds), year_from, year_to, q, page, per_page, sort == "newest")

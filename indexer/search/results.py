@@ -41,6 +41,7 @@ class Hit:
     doc: DocumentRecord
     score: float
     excerpts: list[Excerpt]
+    missing: list[str] = field(default_factory=list)  # words of a relaxed match the document lacks
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ did-you-mean. The backend matches, counts, ranks and fetches.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from indexer.index.backend import SearchBackend
 
 from .facets import FACETS, PASSAGE_FACETS, Filters
@@ -15,11 +17,14 @@ from .highlight import Highlighter, snippet
 from .plan import QueryPlan, plan_query
 from .request import SearchRequest
 from .results import DocumentView, Excerpt, Hit, SearchResult
+from .similar import SimilarResult, similar_query
 from .suggest import FEW_HITS, did_you_mean
 
+KNOWN_TERMS = 4096  # vocabulary look-ups remembered per generation
 EXCERPTS_PER_HIT = 3
 DEFAULT_EXCERPTS = 2  # passages shown when none was scored (browsing)
 RELAX_MIN_CLAUSES = 3  # a query of fewer words is not relaxed
+SIMILAR_EXCERPTS = 2  # passages shown per document under "more like this"
 
 
 class SearchService:
@@ -28,6 +33,11 @@ class SearchService:
     def __init__(self, backend: SearchBackend):
         self.backend = backend
         self.generation = backend.generation
+        self._known = lru_cache(maxsize=KNOWN_TERMS)(lambda term: backend.term_frequency(term) > 0)
+
+    def plan(self, q: str, expand: bool = True) -> QueryPlan:
+        """The plan of a query over this generation (translations only into words it holds)."""
+        return plan_query(q, expand, self._known)
 
     def close(self) -> None:
         """Release the backend."""
@@ -36,7 +46,7 @@ class SearchService:
     def search(self, req: SearchRequest) -> SearchResult:
         """Run a search."""
         be = self.backend
-        plan = plan_query(req.q, req.expand)
+        plan = self.plan(req.q, req.expand)
         filters = req.filters
         relaxed = False
         match = be.match(plan, filters)
@@ -54,9 +64,13 @@ class SearchService:
             page, best = self._by_relevance(match, plan, start, req.per_page)
         suggestion = None
         if match.total < FEW_HITS and not plan.empty:
-            suggestion = did_you_mean(be, plan, req.q, filters, req.expand, match.total)
-        return SearchResult(req, match.total, self._hits(page, best, plan, filters), facets, plan.expansions,
-                            suggestion, relaxed, self.generation)
+            suggestion = did_you_mean(be, plan, req.q, filters, lambda text: self.plan(text, req.expand), match.total)
+        hits = self._hits(page, best, plan, filters)
+        if relaxed:
+            matched = be.matched_clauses(plan, page)
+            for h in hits:
+                h.missing.extend(c.raw for k, c in enumerate(plan.positive) if k not in matched.get(h.doc.doc_id, ()))
+        return SearchResult(req, match.total, hits, facets, plan.expansions, suggestion, relaxed, self.generation)
 
     def _by_relevance(self, match, plan: QueryPlan, start: int, count: int):
         need = start + count
@@ -76,6 +90,8 @@ class SearchService:
               filters: Filters) -> list[Hit]:
         be = self.backend
         marker = Highlighter.for_plan(plan)
+        # the partners and topics ticked are marked too, so a passage's window shows why it was chosen
+        marker.tags |= {("partner", x) for x in filters.partners} | {("topic", x) for x in filters.topics}
         scored = be.passages([pid for d in page for pid, _s in best.get(d, [])])
         hits = []
         for doc_id in page:
@@ -90,8 +106,27 @@ class SearchService:
     def _default_passages(self, doc_id: str, filters: Filters):
         """Passages to show when nothing was scored: those that meet the filters, else the first."""
         passages = self.backend.passages_of(doc_id)
-        chosen = [p for p in passages if all(f.meets(filters, p) for f in PASSAGE_FACETS)][:DEFAULT_EXCERPTS]
+        chosen = [p for p in passages if all(f.meets(filters, p, passage=True) for f in PASSAGE_FACETS)][:DEFAULT_EXCERPTS]
         return chosen or passages[:1]
+
+    def similar(self, doc_id: str, n: int, count: int = 10) -> SimilarResult | None:
+        """Passages of other documents like passage `n` of a document, best first (None: no such passage)."""
+        be = self.backend
+        doc = be.document(doc_id)
+        source = next((p for p in be.passages_of(doc_id) if p.n == n), None) if doc else None
+        if source is None:
+            return None
+        query = similar_query(be, source)
+        result = SimilarResult(doc, source, query.terms, 0, plan=query.plan)
+        if query.plan.empty:
+            return result
+        match = be.match_some(query.plan, query.least, [doc_id])
+        result.total = match.total
+        ranked = be.rank(match, query.plan, 0, count, SIMILAR_EXCERPTS) if match.total else []
+        # every matching document shares a word with the passage, so each has a scored passage
+        result.hits = self._hits([r.doc_id for r in ranked], {r.doc_id: r.passages for r in ranked},
+                                 query.plan, Filters())
+        return result
 
     def document(self, doc_id: str) -> DocumentView | None:
         """A document with all its passages."""
@@ -102,4 +137,4 @@ class SearchService:
 
     def highlighter(self, q: str, expand: bool = True) -> Highlighter:
         """What to mark for a query, planned as the search plans it."""
-        return Highlighter.for_plan(plan_query(q, expand))
+        return Highlighter.for_plan(self.plan(q, expand))

@@ -1,12 +1,20 @@
-"""Did you mean: a respelling of a query from the index's own vocabulary, offered only if it finds more."""
+"""Did you mean: a respelling of a query, offered only if it finds more.
+
+Two respellings are tried: each unknown word replaced by the nearest word of the index's own
+vocabulary (or, for an English word, of the general lexicon's: its translations may be in the
+index), and each word that is a slip of a partner's or topic's name (in either language) replaced
+by the name; the one finding more documents is offered.
+"""
 from __future__ import annotations
 
 import re
 
 from indexer.analysis.textnorm import fold, is_han
+from indexer.analysis.lexicon import get_lexicon
+from indexer.analysis.variants import suggest_name
 
 from .facets import Filters
-from .plan import QueryPlan, plan_query
+from .plan import QueryPlan
 from .results import Suggestion
 
 FEW_HITS = 3  # below this many documents, a respelled query is tried
@@ -15,8 +23,9 @@ SUGGEST_MAX_WORDS = 3
 SUGGEST_MAX_LEN = 16
 
 
-def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, expand: bool, total: int) -> Suggestion | None:
-    """A respelled query when it finds more documents than `total` under the same filters."""
+def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, planner, total: int) -> Suggestion | None:
+    """A respelled query when it finds more documents than `total` under the same filters
+    (`planner(text)` plans it as the search planned `query`)."""
     if len(plan.positive) > SUGGEST_MAX_CLAUSES:
         return None  # a pasted paragraph, not a misspelt query
     replacements: dict[str, str] = {}
@@ -37,15 +46,41 @@ def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, expand:
             if tried > SUGGEST_MAX_WORDS:  # each look-up walks the term dictionary
                 break
             found = backend.similar_terms(word, max_distance, prefix)
+            if not found and not han and not get_lexicon().chinese_for(word):
+                # a misspelt English word the index lacks: the dictionary's nearest may translate into words it has
+                found = get_lexicon().nearest_english(word, max_distance)[:1]
             if found:
                 replacements[c.raw if han else word] = found[0]
-    if not replacements:
-        return None
+    best: Suggestion | None = None
+    for text in _respellings(query, plan, replacements):
+        n = backend.match(planner(text), filters).total
+        if n > total and (best is None or n > best.total):
+            best = Suggestion(text, n)
+    return best
+
+
+def _respellings(query: str, plan: QueryPlan, replacements: dict[str, str]) -> list[str]:
+    """The query with names for slips of names, and with vocabulary replacements (each when it differs;
+    on a tie the name, as the taxonomy writes it, is offered)."""
+    out = []
+    names = {}
+    for c in plan.positive:
+        if not (c.prefix or c.phrase):
+            found = suggest_name(c.raw)
+            if found and fold(found[0]).lower() != fold(c.raw).lower():
+                names[c.raw] = found[0]
+    if names:
+        out.append(_replaced(query, plan, names))
+    if replacements:
+        out.append(_replaced(query, plan, replacements))
+    return [t for t in dict.fromkeys(out) if t != query]
+
+
+def _replaced(query: str, plan: QueryPlan, replacements: dict[str, str]) -> str:
     text = query
     for old, new in replacements.items():
         text = re.sub(re.escape(old), new, text, flags=re.I) if old.lower() in text.lower() else text
     if text == query:
         words = [replacements.get(w, w) for c in plan.positive for w in ([c.raw] if c.raw in replacements else c.words)]
         text = " ".join(words)
-    n = backend.match(plan_query(text, expand), filters).total
-    return Suggestion(text, n) if n > total else None
+    return text

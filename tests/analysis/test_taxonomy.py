@@ -56,7 +56,6 @@ def test_labels():
 
 # --- variants in tagging (analysis/variants.py) ------------------------------------------------------
 
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 

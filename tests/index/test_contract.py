@@ -81,8 +81,7 @@ def test_documents_and_passages_are_the_same(backend, local):
     for d in local.backend.documents():
         got, want = backend.document(d.doc_id), local.document(d.doc_id)
         assert got.doc == want.doc
-        assert [(p.n, p.text, p.page, p.years, p.partners, p.topics) for p in got.passages] == \
-               [(p.n, p.text, p.page, p.years, p.partners, p.topics) for p in want.passages]
+        assert got.passages == want.passages  # text, page, years, tags, the years filed under, the article
     assert backend.document("no-such-file.txt") is None
 
 
@@ -91,6 +90,13 @@ def test_statistics_and_knowledge_pages_agree(backend, local):
     assert (got.documents, got.passages, got.languages, got.years) == \
            (want.documents, want.passages, want.languages, want.years)
     assert browse_json(get_knowledge(backend), "en") == browse_json(get_knowledge(local), "en")
+
+
+def test_the_events_register_is_the_same(backend, local):
+    got, want = list(backend.backend.events()), list(local.backend.events())
+    assert len(want) > 20
+    key = lambda e: (e.date, e.doc_id, e.n, e.kind, e.summary)  # noqa: E731
+    assert sorted(got, key=key) == sorted(want, key=key)
 
 
 def test_did_you_mean_offers_a_respelling_that_finds_more(backend):
@@ -103,3 +109,26 @@ def test_vocabulary(backend):
     assert backend.backend.term_frequency("symposium") > 0
     assert backend.backend.term_frequency("zzzqqq") == 0
     assert backend.backend.similar_terms("symposim", 2, 1) == ["symposium"]
+
+
+def test_passage_frequencies(backend, local):
+    terms = ["symposium", "customs", "海关", "乌兰巴托", "哈萨克斯坦", "wco", "zzzqqq", "symposium"]
+    got, want = backend.backend.passage_frequencies(terms), local.backend.passage_frequencies(terms)
+    assert got == want
+    assert want["zzzqqq"] == 0 and want["海关"] > want["乌兰巴托"] > 0
+    assert want["海关"] <= local.backend.doc_count()  # passages, not occurrences
+
+
+SIMILAR = [("carec-ccc4-statement-2005.txt", 4), ("customs-gazetteer-international-cooperation-ocr.txt", 16),
+           ("china-asean-customs-cooperation-briefing.txt", 2)]
+
+
+@pytest.mark.parametrize("doc_id, n", SIMILAR)
+def test_more_like_this_asks_the_same_and_finds_the_same_documents(backend, local, doc_id, n):
+    got, want = backend.similar(doc_id, n), local.similar(doc_id, n)
+    assert [(t.surface, t.also) for t in got.terms] == [(t.surface, t.also) for t in want.terms]
+    assert got.total == want.total >= 1
+    found = [h.doc.doc_id for h in got.hits]
+    assert sorted(found) == sorted(h.doc.doc_id for h in want.hits) and doc_id not in found
+    assert all(h.excerpts for h in got.hits)
+    assert backend.similar(doc_id, 999) is None and backend.similar("no-such-file.txt", 0) is None

@@ -31,3 +31,45 @@ def test_catalog_and_sidecar_override_title_and_date_and_add_tags(corpus_copy, t
     r2 = build(Settings.from_env(corpus_copy, index), log=lambda *_: None, quiet=True)
     assert r2.updated == 1
     assert open_index(index).document("customs-gazetteer-international-cooperation-ocr.txt").doc.title == "新标题"
+
+
+def test_sources_list_gives_source_urls_and_is_no_document(tmp_path):
+    from indexer.ingest.metadata import is_metadata_file, load_catalog, load_sidecar, source_address
+
+    (tmp_path / "SOURCES.tsv").write_text(
+        "file\tsource\tlicence\n"
+        "laws/a.md\tLawRefBook/Laws@2f4c5c2:经济法/关税法(2024-04-26).md\tnone\n"
+        "news/b.md\tRock-Candy-Tea/RSSHUB-PAGE:source/_posts/x y.md @9b41979\tnone\n"
+        "web/c.md\thttps://www.customs.gov.sg/about-us/\tnone\n"
+        "d.md\tsomewhere unknown\tnone\n", encoding="utf-8")
+    (tmp_path / "catalog.csv").write_text("path,author\nweb/c.md,Singapore Customs\n", encoding="utf-8")
+    rows, problems = load_catalog(tmp_path)
+    assert problems == []
+    assert rows["laws/a.md"]["source_url"] == (
+        "https://github.com/LawRefBook/Laws/blob/2f4c5c2/%E7%BB%8F%E6%B5%8E%E6%B3%95/"
+        "%E5%85%B3%E7%A8%8E%E6%B3%95%282024-04-26%29.md")
+    assert rows["news/b.md"]["source_url"] == "https://github.com/Rock-Candy-Tea/RSSHUB-PAGE/blob/9b41979/source/_posts/x%20y.md"
+    assert rows["web/c.md"] == {"source_url": "https://www.customs.gov.sg/about-us/", "author": "Singapore Customs"}
+    assert "d.md" not in rows and source_address("somewhere unknown") is None
+    assert is_metadata_file("SOURCES.tsv") and is_metadata_file("catalog.csv")
+    sidecar = tmp_path / "x.pdf.meta.yaml"
+    sidecar.write_text("title: A better title\nissuer: ASEAN Secretariat\nurl: https://asean.org/x.pdf\n", encoding="utf-8")
+    assert load_sidecar(sidecar) == {"title": "A better title", "author": "ASEAN Secretariat",
+                                     "source_url": "https://asean.org/x.pdf"}
+
+
+def test_a_sidecar_corrects_title_date_author_and_source_of_a_document():
+    from indexer.ingest.documents import document_from_extracted
+    from indexer.ingest.extract import Extracted, Page
+
+    ex = Extracted(pages=[Page(1, "SINGAPORE CUSTOMS\nFACT SHEET\nSome text of the fact sheet.")], kind="pdf",
+                   meta={"file_author": "custcc03"})
+    plain = document_from_extracted(ex, "f.pdf", {})
+    assert plain.author == "Singapore Customs"  # the letterhead, not the word processor's user name
+    fixed = document_from_extracted(ex, "f.pdf", {"title": "Fact Sheet on Mutual Recognition", "date": "2024-09",
+                                                  "author": "Singapore Customs Schemes Branch",
+                                                  "source_url": "https://www.customs.gov.sg/files/mra.pdf"})
+    assert (fixed.title, fixed.date, fixed.year) == ("Fact Sheet on Mutual Recognition", "2024-09", 2024)
+    assert fixed.author == "Singapore Customs Schemes Branch"
+    assert fixed.source_url == "https://www.customs.gov.sg/files/mra.pdf"
+    assert fixed.extracted["author"] == "Singapore Customs"  # what extraction found stays visible as such

@@ -18,7 +18,7 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -122,7 +122,10 @@ class OurSystem:
         lists = {a: [str(x) for x in b] for a, b in j.params.items() if isinstance(b, list)}
         req = parse_request(lambda n: None if params.get(n) is None else str(params[n]),
                             lambda n: lists.get(n, []))
-        hits = self.index.search(req).hits
+        result = self.index.search(req)
+        if not result.total and result.suggestion is not None:  # as a reader clicks "did you mean"
+            result = self.index.search(replace(req, q=result.suggestion.q))
+        hits = result.hits
         return [h.doc.doc_id for h in hits], [_compact(e.snippet.plain()) for h in hits for e in h.excerpts]
 
 

@@ -15,6 +15,7 @@ _SIZES = {  # name: (make test, make soak)
     "REBUILDS": (3, 12),  # rebuilds published while searches run
     "LOAD_SECONDS": (6, 60),  # 16 clients against waitress
     "FUZZ_EXAMPLES": (150, 2000),  # hypothesis examples per fuzzed route
+    "HOSTILE_SCANNED_PAGES": (0, 200),  # pages of a scan in the hostile corpus (OCR stops at OCR_SECONDS)
 }
 
 FIGURES: dict[str, dict] = {}

@@ -168,3 +168,81 @@ def kill_group(pgid: int) -> None:
 def parse_report(stdout: str) -> dict:
     """The `--json` report of a build."""
     return json.loads(stdout)
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux /proc/PID/task/TID/children)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for t in tasks:
+            try:
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo.extend(int(k) for k in f.read().split())
+            except OSError:
+                pass
+    return out
+
+
+def _rss_pss(pid: int) -> tuple[int, int]:
+    """Resident and proportional set size of one process in bytes (0, 0 when it is gone)."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, pss
+
+
+class Measured:
+    """A build run to completion (or stopped at the memory ceiling), with its peak memory and time."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str, seconds: float, peak_rss: int, peak_pss: int,
+                 peak_processes: int, stopped: str | None):
+        self.returncode, self.stdout, self.stderr, self.seconds = returncode, stdout, stderr, seconds
+        self.peak_rss, self.peak_pss, self.peak_processes, self.stopped = peak_rss, peak_pss, peak_processes, stopped
+
+
+def measured_build(corpus: Path, index: Path, *more: str, ceiling: int, timeout: float, **kw) -> Measured:
+    """Run a build, sampling the memory of its whole process tree every 50 ms: the sum of resident sizes
+    (shared pages counted in every process) and of proportional sizes (shared pages split). The build
+    is killed when the sum of resident sizes passes `ceiling` bytes or when `timeout` passes."""
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    t0 = time.monotonic()
+    p = subprocess.Popen(build_cmd(corpus, index, *more), cwd=PROJECT_ROOT, env=kw.pop("env", None) or env(),
+                         stdout=out, stderr=err, start_new_session=True, **kw)
+    peak_rss = peak_pss = peak_n = 0
+    stopped = None
+    try:
+        while p.poll() is None:
+            pids = _tree(p.pid)
+            sizes = [_rss_pss(pid) for pid in pids]
+            peak_rss = max(peak_rss, sum(s[0] for s in sizes))
+            peak_pss = max(peak_pss, sum(s[1] for s in sizes))
+            peak_n = max(peak_n, sum(1 for s in sizes if s[0]))
+            if peak_rss > ceiling:
+                stopped = f"killed at {peak_rss / 2**20:.0f} MB, over the ceiling of {ceiling / 2**20:.0f} MB"
+            elif time.monotonic() - t0 > timeout:
+                stopped = f"killed after {timeout:.0f} s"
+            if stopped:
+                kill_group(p.pid)
+                break
+            time.sleep(0.05)
+        p.wait(timeout=60)
+    finally:
+        kill_group(p.pid)
+    seconds = time.monotonic() - t0
+    out.seek(0)
+    err.seek(0)
+    return Measured(p.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                    seconds, peak_rss, peak_pss, peak_n, stopped)

@@ -199,7 +199,7 @@ def test_files_and_folders_that_become_unreadable_keep_their_documents(tmp_path,
     assert p.returncode == 0, p.stderr
     report = procs.parse_report(p.stdout)
     reasons = {f["path"]: f["error"] for f in report["failed"]}
-    assert reasons == {"a.txt": "cannot read file: Permission denied",
+    assert reasons == {"a.txt": "cannot read file: Permission denied; the previously indexed version is kept",
                        "folder": "cannot read folder: Permission denied"}
     assert report["removed"] == 1  # c.txt, really gone
     assert _search_ids(index, "keptfileword") == {"a.txt"}  # the previously indexed version is kept
@@ -231,7 +231,8 @@ def test_build_that_cannot_publish_exits_non_zero_and_keeps_the_index(tmp_path, 
 
 
 def test_a_file_that_kills_its_reading_process_is_reported_and_the_rest_indexed(tmp_path, monkeypatch):
-    """A parsing library that crashes, or the OOM killer, takes one worker down: only that file fails."""
+    """A parsing library that crashes, or the OOM killer, takes one reader down: that file is read once
+    more, then reported; a file whose reader died only once is indexed, with a warning."""
     import dataclasses
     import signal
 
@@ -239,10 +240,16 @@ def test_a_file_that_kills_its_reading_process_is_reported_and_the_rest_indexed(
     from indexer.config import Settings
 
     real = build_module.extract
+    once = tmp_path / "killed-once"
 
-    def crashing(path, *args, **kwargs):
+    def crashing(path, *args, **kwargs):  # runs in reader processes, forked with this patch in place
         if "crash" in path.name:
-            os.kill(os.getpid(), signal.SIGKILL)  # in a worker process, forked with this patch in place
+            os.kill(os.getpid(), signal.SIGKILL)
+        if "segfault" in path.name:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if "flaky" in path.name and not once.exists():
+            once.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(build_module, "extract", crashing)
@@ -250,9 +257,16 @@ def test_a_file_that_kills_its_reading_process_is_reported_and_the_rest_indexed(
     for i in range(12):
         write(corpus / f"note-{i:02d}.txt", f"第{i}份纪要：中国海关与蒙古海关会谈 noteword{i}。".encode())
     write(corpus / "crash-me.txt", "这个文件让读取进程崩溃。".encode())
+    write(corpus / "segfault-me.txt", "这个文件让读取进程崩溃。".encode())
+    write(corpus / "flaky.txt", "这个文件第一次让读取进程崩溃 flakyword。".encode())
     settings = dataclasses.replace(Settings.from_env(corpus, tmp_path / "index"), build_workers=2)
     report = build_module.build(settings, log=lambda *_: None, quiet=True)
-    assert report.failed == [{"path": "crash-me.txt", "error": "the reading process died (crashed or ran out of memory)"}]
-    assert report.added == 12
+    assert report.failed == [
+        {"path": "crash-me.txt", "error": "the reading process was killed (SIGKILL: out of memory, or killed by hand)"},
+        {"path": "segfault-me.txt", "error": "the reading process died (SIGSEGV: a crash in a parsing library)"}]
+    assert report.warnings == [{"path": "flaky.txt", "error": "read again: the reading process was killed "
+                                                              "(SIGKILL: out of memory, or killed by hand)"}]
+    assert report.added == 13
     for i in range(12):
         assert _search_ids(tmp_path / "index", f"noteword{i}") == {f"note-{i:02d}.txt"}
+    assert _search_ids(tmp_path / "index", "flakyword") == {"flaky.txt"}

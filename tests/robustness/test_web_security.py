@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from werkzeug.routing import PathConverter
 
 from indexer.config import PROJECT_ROOT, Settings
 
@@ -196,7 +197,7 @@ def _path_routes(app) -> list[str]:
     """URL prefixes of every route that takes a path: today /doc/, /api/doc/, /static/; tomorrow more."""
     prefixes = []
     for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and any(type(c).__name__ == "PathConverter" for c in rule._converters.values()):
+        if "GET" in rule.methods and any(isinstance(c, PathConverter) for c in rule._converters.values()):
             prefixes.append(rule.rule.split("<", 1)[0])
     return sorted(set(prefixes))
 
@@ -277,3 +278,55 @@ def test_make_run_serves_app_py_without_debug():
     assert p.returncode == 0, p.stderr
     assert re.search(r"python app\.py\s*$", p.stdout, re.M), p.stdout
     assert not re.search(r"flask run|--debug|FLASK_DEBUG|debug=True", p.stdout), p.stdout
+
+
+ODD_NAMES = ["two\nlines.txt", "back\\slash.txt", "tab\tand spaces .txt", "quote\"and'apostrophe.txt",
+             "percent%20and#hash?.txt", "中文 名字.txt"]
+
+
+@pytest.fixture(scope="module")
+def odd(tmp_path_factory):
+    """A corpus of files whose names hold what a file system allows and URLs make awkward."""
+    from app import create_app
+    from indexer.config import Settings
+    from indexer.index.build import build
+
+    corpus = tmp_path_factory.mktemp("odd") / "corpus"
+    for i, name in enumerate(ODD_NAMES):
+        write(corpus / name, f"Odd name record {i}: customs cooperation oddword{i}.".encode())
+    settings = Settings.from_env(corpus, corpus.parent / "index")
+    report = build(settings, log=lambda *_: None, quiet=True)
+    assert report.failed == [] and report.added == len(ODD_NAMES)
+    return create_app(settings).test_client()
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_any_name_the_file_system_allows_is_served(odd, name):
+    path = quote(name, safe="/")
+    assert odd.get(f"/api/doc/{path}").get_json()["doc_id"] == name
+    page = odd.get(f"/doc/{path}")
+    assert page.status_code == 200 and "Traceback" not in page.get_data(as_text=True)
+    f = odd.get(f"/file/{path}?download=1")
+    assert f.status_code == 200 and f.data.startswith(b"Odd name record")
+    # the search links to it, percent-encoded, and the link leads to it
+    hit = odd.get("/api/search", query_string={"q": f"oddword{ODD_NAMES.index(name)}"}).get_json()["hits"][0]
+    assert hit["doc_id"] == name and odd.get(hit["url"].split("#")[0]).status_code == 200
+
+
+def test_links_are_never_built_from_the_host_header(hostile):
+    client = hostile["client"]
+    headers = {"Host": "evil.example"}
+    csv_body = client.get("/search.csv?q=payloadword", headers=headers).get_data(as_text=True)
+    doc = client.get(f"/doc/{quote(hostile['doc_ids'][0])}", headers=headers).get_data(as_text=True)
+    for body in (csv_body, doc):
+        assert "evil.example" not in body
+    assert "/doc/" in csv_body  # relative links without PUBLIC_URL
+
+
+def test_links_start_with_the_configured_public_url(hostile, monkeypatch):
+    from dataclasses import replace
+
+    app = hostile["app"]
+    monkeypatch.setitem(app.config, "SETTINGS", replace(app.config["SETTINGS"], public_url="https://archive.example.org"))
+    csv_body = app.test_client().get("/search.csv?q=payloadword", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "https://archive.example.org/doc/" in csv_body and "evil.example" not in csv_body

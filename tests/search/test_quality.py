@@ -118,3 +118,24 @@ def test_year_filter_prefers_the_passage_of_that_year(ix):
     res = search(ix, SearchRequest(q="symposium", years=[2005]))
     assert ids(res) == ["english.txt"]
     assert 2005 in res["hits"][0]["excerpts"][0]["years"]
+
+
+def test_a_relaxed_match_says_which_words_each_document_lacks(ix):
+    res = ix.search(SearchRequest(q="symposium risk management kazakhstan", expand=False))
+    assert res.relaxed and [(h.doc.doc_id, h.missing) for h in res.hits] == [("english.txt", ["kazakhstan"])]
+    assert all(h.missing == [] for h in ix.search(SearchRequest(q="symposium risk management")).hits)
+
+
+def test_did_you_mean_respells_from_the_lexicon_when_the_index_has_no_such_word(sample_index):
+    """No English document says "intellectual", but the word translates into 知识产权, which the index has."""
+    res = sample_index.search(SearchRequest(q="intelectual property"))
+    assert res.suggestion is not None and res.suggestion.q == "intellectual property"
+    assert res.suggestion.total > res.total
+
+
+def test_with_filters_the_passage_meeting_them_is_shown_first(sample_index):
+    res = sample_index.search(SearchRequest(q="海关", partners=["UZB"]))
+    carec = next(h for h in res.hits if h.doc.doc_id == "carec-ccc4-statement-2005.txt")
+    first = carec.excerpts[0].snippet
+    assert "乌兹别克斯坦" in first.plain()
+    assert ("乌兹别克斯坦", True) in first.parts  # the partner ticked is marked too

@@ -151,8 +151,8 @@ def test_partner_page_timeline_and_screenshot(page, server):
     bar = page.locator("svg.histogram a.bar").last
     bar.click()
     assert re.search(r"#y-\d{4}$", page.url)
-    # an event opens its source passage
-    event = page.locator(".event .source a").first
+    # an event of the chronicle opens its source passage
+    event = page.locator(".event-item .source a").first
     href = event.get_attribute("href")
     with page.expect_navigation():
         event.click()
@@ -184,7 +184,7 @@ def test_document_match_keys_and_copying_a_citation(page, server, browser):
     cite.locator("button.copy").click()
     expect = page.locator("#cite-4").inner_text().strip()
     assert page.evaluate("navigator.clipboard.readText()") == expect
-    assert "#p-4" in expect and "2005-09-07" in expect
+    assert "§5" in expect and "2005-09-07" in expect and "127.0.0.1" not in expect  # #p-4 is labelled §5
 
 
 def test_works_without_javascript(browser, server):
@@ -222,6 +222,81 @@ def test_readable_on_a_phone(browser, server):
     context.close()
 
 
+def test_events_register_filters_and_opens_a_passage(page, server):
+    shots = PROJECT_ROOT / "docs" / "screenshots"
+    page.goto(f"{server}/events?ui=en")
+    everything = total(page)
+    assert everything > 20 and page.locator("li.event-item").count() == 20  # a page of twenty
+    box = page.locator('form.facet-form input[name="kind"][value="meeting"]')
+    with page.expect_navigation():
+        box.click()  # ticking a box applies it at once
+    assert ("kind", "meeting") in query(page.url)
+    meetings = total(page)
+    assert 0 < meetings < everything
+    kinds = page.locator("li.event-item .ev-kind").all_inner_texts()
+    assert kinds and set(kinds) == {"Meeting, forum or conference"}
+    page.screenshot(path=str(shots / "events-en.png"), full_page=False)
+    bar = page.locator("svg.histogram a.bar").first
+    with page.expect_navigation():
+        bar.click()
+    q = dict(query(page.url))
+    assert q["kind"] == "meeting" and "year_from" in q and "year_to" in q
+    source = page.locator("li.event-item .source a").first
+    href = source.get_attribute("href")
+    with page.expect_navigation():
+        source.click()
+    assert page.url.endswith(href) and page.locator(f"#p-{href.rsplit('#p-', 1)[1]}").is_visible()
+
+
+def test_events_register_in_chinese_and_without_javascript(browser, server):
+    shots = PROJECT_ROOT / "docs" / "screenshots"
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.goto(f"{server}/events")
+    assert pg.locator("html").get_attribute("lang") == "zh-Hans"
+    assert pg.locator("h1").inner_text().startswith("大事记")
+    pg.check('form.facet-form input[name="kind"][value="agreement"]')
+    pg.check('form.facet-form input[name="kind"][value="accession"]')
+    pg.fill("#ev-from", "1980")
+    with pg.expect_navigation():
+        pg.click("button.apply")
+    q = query(pg.url)
+    assert {("kind", "agreement"), ("kind", "accession"), ("year_from", "1980")} <= set(q)
+    dates = pg.locator("li.event-item .ev-date").all_inner_texts()
+    assert dates and all(d[:4] >= "1980" for d in dates)
+    assert set(pg.locator("li.event-item .ev-kind").all_inner_texts()) <= {"签署协议、备忘录或安排", "加入"}
+    pg.screenshot(path=str(shots / "events-zh-nojs.png"), full_page=False)
+    context.close()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    pg = phone.new_page()
+    for url in ["/events", "/partner/CAREC"]:
+        pg.goto(server + url)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390, url
+    pg.goto(server + "/partner/CAREC")
+    pg.screenshot(path=str(shots / "chronicle-phone.png"), full_page=False)
+    phone.close()
+
+
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_the_page_says_what_happened_to_a_search(page, server):
+    """A respelling offered as a link with its count, a relaxed match and the words it lacks, expansions."""
+    shots = PROJECT_ROOT / "docs" / "screenshots"
+    page.goto(f"{server}/search?q=rules+of+orgin&ui=en")
+    suggestion = page.locator("p.suggestion a.respelled")
+    assert suggestion.inner_text() == "rules of origin"
+    assert "document" in page.locator("p.suggestion .count").inner_text()
+    page.screenshot(path=str(shots / "search-did-you-mean.png"), full_page=False)
+    suggestion.click()
+    page.wait_for_load_state()
+    assert int(page.locator("strong.total").get_attribute("data-total")) >= 2
+    assert "Also searched" in page.locator("p.expansions").inner_text()
+
+    page.goto(f"{server}/search?q=symposium+risk+management+kazakhstan&expand=0&ui=en")
+    assert page.locator("p.relaxed").is_visible()
+    missing = page.locator("p.missing").first.inner_text()
+    assert "Missing" in missing and "kazakhstan" in missing
+    page.screenshot(path=str(shots / "search-relaxed.png"), full_page=False)

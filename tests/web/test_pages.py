@@ -85,9 +85,10 @@ def rich(tmp_path_factory):
         "Meeting notes\n\nThe <script>alert('x')</script> delegation of the WCO met in March 2011 & agreed on AEO.\n",
         encoding="utf-8")
     (corpus / "catalog.csv").write_text(
-        "path,title,date,partners,topics,notes\n"
-        f"{CAREC},CAREC customs cooperation committee statement,2005-09-09,KAZ,transit-tir,Archived copy from the ADB\n"
-        'hostile.txt,"=HYPERLINK(""http://example.org"")",2011-03-02,,,\n', encoding="utf-8")
+        "path,title,date,author,source_url,partners,topics,notes\n"
+        f"{CAREC},CAREC customs cooperation committee statement,2005-09-09,CAREC Customs Cooperation Committee,"
+        "https://www.carecprogram.org/uploads/2005-CCC4-statement.pdf,KAZ,transit-tir,Archived copy from the ADB\n"
+        'hostile.txt,"=HYPERLINK(""http://example.org"")",2011-03-02,,,,,\n', encoding="utf-8")
     outside = root / "outside-secret.txt"
     outside.write_text("SECRET-OUTSIDE-THE-CORPUS", encoding="utf-8")
     settings = Settings.from_env(corpus, root / "index")
@@ -206,7 +207,9 @@ def test_hits_show_chips_in_ui_language_and_link_to_passages(client):
 def test_excerpts_carry_page_numbers(rich):
     html = html_of(rich.client, "/search?q=Kazakhstan&ui=en")
     hit = next(h for h in html.split('<li class="hit">')[1:] if "wco-kazakhstan-2010.pdf" in h)
-    assert re.search(r'#p-\d+" aria-label="[^"]+">§\d+ · p\. 2</a>', hit)
+    # the passage on the document page, and its page in the original (the browser's PDF viewer reads #page=)
+    assert re.search(r'#p-\d+" aria-label="[^"]+">§\d+</a> · <a class="pagelink" '
+                     r'href="/file/reports/wco-kazakhstan-2010.pdf#page=2" title="Open the original at page 2">p\. 2</a>', hit)
 
 
 def test_empty_result_says_what_to_do(client):
@@ -224,10 +227,12 @@ def test_a_page_past_the_end_leads_back(client):
     assert 'href="/search?per_page=2&amp;page=3">Go to the last page</a>' in html
 
 
-def test_bad_parameter_is_a_400_page_with_a_way_out(client):
-    html = html_of(client, "/search?q=x&year_from=abc&ui=en", status=400)
-    assert "year_from must be a whole number" in html and "Traceback" not in html
-    assert '<a href="/search?q=x">Search again without year_from</a>' in html
+def test_a_bad_parameter_is_left_out_and_said_in_words(client):
+    html = html_of(client, "/search?q=海关&year_from=abc&ui=en")
+    assert "Some settings in the address could not be read and were left out: the first year." in html
+    shown = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert "year_from" not in shown and "Traceback" not in shown  # no parameter names for people
+    assert total_of(html) == total_of(html_of(client, "/search?q=海关&ui=en"))  # the search without it
 
 
 def test_blank_form_fields_redirect_to_the_clean_url(client):
@@ -251,7 +256,7 @@ def test_csv_export_of_the_whole_result_set(client):
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert len(rows) == 5  # every matching document, not the page
-    assert rows[0]["rank"] == "1" and rows[0]["url"].startswith("http://localhost/doc/")
+    assert rows[0]["rank"] == "1" and rows[0]["url"].startswith("/doc/")  # relative: PUBLIC_URL is not set
     assert "WCO" in rows[0]["partners"].split(";")
     assert "World Customs Organization" in rows[0]["partner_labels"]
     assert "<mark>" not in text
@@ -293,9 +298,10 @@ def test_doc_page_has_anchors_pages_and_highlight(client):
 def test_doc_page_next_and_previous_match(client):
     html = html_of(client, f"/doc/{CAREC}?partner=KAZ&ui=en")
     nav = html.split('<nav class="matchnav"')[1].split("</nav>")[0]
-    assert 'data-matches="4 5"' in nav and "2 matching passages" in nav
+    # p-8: the statement's last paragraph (Kazakhstan hosts the fifth meeting), no longer dropped (issue 14)
+    assert 'data-matches="4 5 8"' in nav and "3 matching passages" in nav
     p4 = html.split('id="p-4"')[1].split("</section>")[0]
-    assert "match 1 of 2" in p4 and 'href="#p-5" rel="next"' in p4 and 'rel="prev"' not in p4
+    assert "match 1 of 3" in p4 and 'href="#p-5" rel="next"' in p4 and 'rel="prev"' not in p4
     assert "<mark>哈萨克斯坦</mark>" in p4
     p5 = html.split('id="p-5"')[1].split("</section>")[0]
     assert 'href="#p-4" rel="prev"' in p5
@@ -313,18 +319,77 @@ def test_doc_page_separates_catalogue_extracted_and_tags(rich):
     assert "<h1>CAREC customs cooperation committee statement</h1>" in html  # the catalogue wins
     plain = html_of(rich.client, "/doc/reports/wco-kazakhstan-2010.pdf?ui=en")
     assert "This file has no catalogue entry." in plain
-    assert re.search(r'<span class="page">p\. 2</span>', plain)
+    assert re.search(r'<a class="page pagelink" href="/file/reports/wco-kazakhstan-2010.pdf#page=2" '
+                     r'title="Open the original at page 2">p\. 2</a>', plain)
 
 
-def test_cite_gives_title_date_page_and_url(rich):
-    html = html_of(rich.client, "/doc/reports/wco-kazakhstan-2010.pdf?ui=en")
-    p = next(s for s in html.split('<section class="passage')[1:] if "p. 2" in s)
+def _citations(html):
+    return {m.group(1): unescape(m.group(2)) for m in re.finditer(r'<p class="citation" id="cite-(\w+)">([^<]+)</p>', html)}
+
+
+def test_cite_names_issuer_title_date_page_and_the_original_source(rich):
+    cites = _citations(html_of(rich.client, f"/doc/{CAREC}?ui=en"))
+    whole = cites["doc"]
+    assert whole.startswith("CAREC Customs Cooperation Committee. CAREC customs cooperation committee statement. 2005-09-09.")
+    assert "https://www.carecprogram.org/uploads/2005-CCC4-statement.pdf (accessed " in whole
+    pdf = html_of(rich.client, "/doc/reports/wco-kazakhstan-2010.pdf?ui=en")
+    p = next(s for s in pdf.split('<section class="passage')[1:] if "p. 2" in s)
     n = re.search(r'id="p-(\d+)"', p).group(1)
-    cite = unescape(re.search(r'<p class="citation" id="cite-\d+">([^<]+)</p>', p).group(1))
-    assert "p. 2" in cite and f"http://localhost/doc/reports/wco-kazakhstan-2010.pdf#p-{n}" in cite
-    assert "2010" in cite and "accessed" in cite
-    zh = html_of(rich.client, "/doc/reports/wco-kazakhstan-2010.pdf?ui=zh")
-    assert "第 2 页" in zh and "访问日期" in zh
+    cite = _citations(pdf)[n]
+    assert "p. 2" in cite and "2010" in cite
+    # no original source known: no URL at all, never this server, and no empty field
+    assert "http" not in cite and "/doc/" not in cite and "accessed" not in cite
+    assert ". ." not in cite and ", ," not in cite and not re.search(r"\.\s*\.$", cite)
+
+
+def test_cite_never_gives_the_local_server_but_a_public_address_when_configured(rich):
+    from dataclasses import replace
+
+    from app import create_app
+
+    for url in ["/doc/reports/wco-kazakhstan-2010.pdf", f"/doc/{CAREC}"]:
+        html = rich.client.get(url, base_url="http://127.0.0.1:5000").get_data(as_text=True)
+        assert all("127.0.0.1" not in c and "localhost" not in c for c in _citations(html).values())
+    public = create_app(replace(rich.settings, public_url="https://archive.example.org")).test_client()
+    cite = _citations(public.get("/doc/reports/wco-kazakhstan-2010.pdf?ui=en").get_data(as_text=True))["doc"]
+    assert "https://archive.example.org/doc/reports/wco-kazakhstan-2010.pdf" in cite
+
+
+def test_cite_in_chinese_follows_the_titles_language(rich):
+    cites = _citations(html_of(rich.client, "/doc/hostile.txt?ui=zh"))
+    assert "访问日期" not in cites["doc"]  # no source URL, so no access date
+    zh = _citations(html_of(rich.client, f"/doc/{CAREC}?ui=en"))
+    assert zh["doc"].startswith("CAREC Customs Cooperation Committee")  # the catalogue title is English
+
+
+def test_citation_downloads_as_ris_and_bibtex(rich):
+    r = rich.client.get(f"/cite/{CAREC}?format=ris")
+    assert r.status_code == 200 and r.mimetype == "application/x-research-info-systems"
+    assert 'filename="carec-ccc4-statement-2005.ris"' in r.headers["Content-Disposition"]
+    ris = r.get_data(as_text=True).splitlines()
+    assert ris[0] == "TY  - ELEC" and ris[-1].rstrip() == "ER  -"
+    assert "TI  - CAREC customs cooperation committee statement" in ris
+    assert "AU  - CAREC Customs Cooperation Committee" in ris and "DA  - 2005/09/09/" in ris
+    assert "UR  - https://www.carecprogram.org/uploads/2005-CCC4-statement.pdf" in ris
+    pdf = html_of(rich.client, "/doc/reports/wco-kazakhstan-2010.pdf?ui=en")
+    page2 = next(s for s in pdf.split('<section class="passage')[1:] if ">p. 2<" in s)
+    n = re.search(r'id="p-(\d+)"', page2).group(1)
+    bib = rich.client.get(f"/cite/reports/wco-kazakhstan-2010.pdf?format=bib&n={n}").get_data(as_text=True)
+    assert bib.startswith("@misc{wcokazakhstan2010,") and "pages = {2}" in bib and "url" not in bib
+    assert f"/cite/reports/wco-kazakhstan-2010.pdf?format=bib&amp;n={n}" in pdf  # offered beside the passage
+    for bad, status in [("?format=doc", 400), ("?n=9999", 404)]:
+        assert rich.client.get(f"/cite/{CAREC}{bad}").status_code == status
+    assert rich.client.get("/cite/nothing.txt").status_code == 404
+
+
+def test_bibtex_escapes_what_latex_would_read():
+    from web.citation import Citation, bibtex
+
+    c = Citation(title="Tariffs & fees: 100% {draft}_v2", author="A & B", date="2020-05", lang="en", page=None,
+                 article="Article 7", n=None, url="https://x.org/a_b?c=1&d=2", archive_url=None, doc_id="x/y.pdf")
+    b = bibtex(c, "2026-01-01")
+    assert r"Tariffs \& fees: 100\% \{draft\}\_v2" in b and "{A \\& B}" in b
+    assert "note = {Article 7}" in b and "url = {https://x.org/a_b?c=1&d=2}" in b
 
 
 def test_document_text_is_escaped_everywhere(rich):
@@ -335,11 +400,12 @@ def test_document_text_is_escaped_everywhere(rich):
 
 
 def test_download_serves_the_original_file(rich):
-    r = rich.client.get("/file/reports/wco-kazakhstan-2010.pdf")
+    r = rich.client.get("/file/reports/wco-kazakhstan-2010.pdf?download=1")
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     assert "attachment" in r.headers["Content-Disposition"] and "wco-kazakhstan-2010.pdf" in r.headers["Content-Disposition"]
     html = html_of(rich.client, f"/doc/{CAREC}?ui=en")
-    assert f'<a class="button" href="/file/{CAREC}" download>Download the original (TEXT, 8.7 kB)</a>' in html
+    assert f'<a class="button open-original" href="/file/{CAREC}">Read the original (TEXT, 8.7 kB)</a>' in html
+    assert f'<a class="button download" href="/file/{CAREC}?download=1" download>Download</a>' in html
 
 
 @pytest.mark.parametrize("path", [
@@ -381,7 +447,7 @@ def test_partner_page_tells_the_timeline(client):
     html = html_of(client, "/partner/KAZ?ui=en")
     assert "<title>Kazakhstan · Country or territory · Customs Cooperation Archive</title>" in html
     years = re.findall(r'<li class="tl-year" id="y-(\d+)">', html)
-    assert years == ["2005", "2018"]
+    assert years == ["2005", "2006", "2018"]  # 2006: the CAREC statement's last paragraph, kept since issue 14
     events = [unescape(e) for e in re.findall(r'<p class="source"><a href="([^"]+)">', html)]
     assert events[0].startswith("/doc/customs-gazetteer-international-cooperation-ocr.txt?partner=KAZ#p-")
     assert events[1].startswith(f"/doc/{CAREC}?partner=KAZ#p-")
@@ -404,7 +470,11 @@ def test_entity_json_twins(client, sample_index):
     from web.api_json import entity_json
 
     data = client.get("/api/partner/KAZ").get_json()
-    assert data == json.loads(json.dumps(entity_json(get_knowledge(sample_index).entity("partner", "KAZ"), None)))
+    from indexer.search.events import get_register
+
+    events = get_register(sample_index).of_entity("partner", "KAZ")
+    assert data == json.loads(json.dumps(entity_json(get_knowledge(sample_index).entity("partner", "KAZ"), None, events)))
+    assert [e["kind"] for e in data["chronicle"]] == ["meeting"] and data["events_url"] == "/events?partner=KAZ"
     assert data["label"] == "哈萨克斯坦 Kazakhstan"
     topic = client.get("/api/topic/ipr?ui=en").get_json()
     assert topic["kind"] == "topic" and topic["label"] == "IPR protection"
@@ -477,12 +547,17 @@ def test_every_string_used_exists():
     used = set()
     for path in list((root / "templates").glob("*.html")) + list((root / "web").glob("*.py")):
         used |= set(re.findall(r"""\bt\(\s*['"]([a-z_]+)['"]""", path.read_text(encoding="utf-8")))
-    prefixes = {"facet_", "lang_", "sort_", "field_", "kind_", "error_", "related_", "no_such_"}
+    prefixes = {"facet_", "lang_", "sort_", "field_", "kind_", "error_", "related_", "no_such_", "ek_", "param_"}
     assert {u for u in used if u not in STRINGS} <= prefixes
+    from indexer.search.events import KINDS
+
+    assert all("ek_" + k in STRINGS for k in KINDS)  # every event kind is named in both languages
     for combo in ["facet_partner", "facet_topic", "facet_lang", "facet_year", "lang_zh", "lang_en", "sort_relevance",
                   "sort_date", "field_notes", "kind_country", "kind_organisation", "kind_topic", "error_404",
                   "related_partner_topics", "related_partner_partners", "related_topic_partners",
-                  "related_topic_topics", "no_such_partner", "no_such_topic"]:
+                  "related_topic_topics", "no_such_partner", "no_such_topic"] + \
+            ["param_" + k for k in ("q", "year", "year_from", "year_to", "partner", "topic", "lang", "sort", "page",
+                                    "per_page", "expand")]:
         assert combo in STRINGS, combo
 
 
@@ -525,7 +600,8 @@ def test_histogram_bins_a_long_span_and_links_each_bar():
 
     h = build(_items({1947: 1, 1983: 2, 2004: 5, 2005: 6, 2020: 1}), None, None, [], lambda a, b: f"{a}-{b}")
     assert len(h.bars) <= 30 and h.bin_size == 5
-    assert [b.href for b in h.bars if b.count] == ["1945-1949", "1980-1984", "2000-2004", "2005-2009", "2020-2024"]
+    assert [b.href for b in h.bars if b.count] == ["1947-1949", "1980-1984", "2000-2004", "2005-2009", "2020-2020"]
+    assert (h.lo, h.hi) == (1947, 2020)  # never a year beyond the data, at either end
     tallest = max(h.bars, key=lambda b: b.h)
     assert tallest.lo == 2005 and tallest.count == 6 and tallest.years == [(2005, 6)]
     assert not any(b.selected for b in h.bars)

@@ -11,7 +11,7 @@ from indexer.search.facets import FACETS, Filters
 from indexer.search.plan import QueryPlan
 
 from ..backend import RankedDocument
-from ..records import DocumentRecord, IndexStats, PassageRecord
+from ..records import DocumentRecord, EventRecord, IndexStats, PassageRecord
 from .catalog import Catalog
 from .matcher import Matcher
 from .postings import Postings
@@ -51,11 +51,24 @@ class LocalBackend:
         self.docnum_row = np.where(inside, cat.pid_row[np.clip(pids, 0, cat.max_pid)], -1)
         self.docnum_row[self.engine.deleted] = -1
         self.postings = Postings(self.engine.searcher, self.engine.deleted, self._lock)
+        self.postings.add_virtual_field("tags", self._tagged)
         for name in ("text", "title", "bigrams"):  # paid at start-up, not by the first queries
             self.postings.lengths(name)
         self.matcher = Matcher(self.postings, self.docnum_row, cat.n_docs, self._lock)
         self.ranking = Ranking(self.postings, self.matcher, self.docnum_row, pids, self._lock)
         self._corrector = self.engine.searcher.corrector("text")
+
+    def _tagged(self, tag: str) -> np.ndarray:
+        """Docnums of the passages tagged "partner:ID" or "topic:ID" (their text names it, in any spelling)."""
+        kind, _, ident = tag.partition(":")
+        if kind not in ("partner", "topic"):
+            return np.zeros(0, dtype=np.int64)
+        pids, values = self.catalog.passage_pairs[kind]
+        tagged = np.zeros(self.catalog.max_pid + 1, dtype=bool)
+        tagged[pids[values == ident]] = True
+        pid_of = self.engine.pid_of_docnum
+        live = (pid_of >= 0) & (pid_of <= self.catalog.max_pid) & ~self.engine.deleted
+        return np.nonzero(live & tagged[np.clip(pid_of, 0, self.catalog.max_pid)])[0]
 
     def clear_caches(self) -> None:
         """Forget cached postings and clause masks: the next searches read the engine files again."""
@@ -76,6 +89,21 @@ class LocalBackend:
         for m in masks.values():
             rows &= m
         return LocalMatch(query, masks, rows, int(rows.sum()), self.catalog.passages_meeting(filters))
+
+    def matched_clauses(self, plan: QueryPlan, doc_ids: list[str]) -> dict[str, set[int]]:
+        """For each document, which positive clauses it matches."""
+        masks = [self.matcher.clause_mask(c) for c in plan.positive]
+        rows = {d: self.catalog.row_of[d] for d in doc_ids if d in self.catalog.row_of}
+        return {d: {k for k, m in enumerate(masks) if m[row]} for d, row in rows.items()}
+    def match_some(self, plan: QueryPlan, least: int, exclude: list[str]) -> LocalMatch:
+        """Documents (but those excluded) where at least `least` positive clauses match."""
+        masks = [self.matcher.clause_mask(c) for c in plan.positive]
+        rows = np.sum(masks, axis=0) >= max(1, least) if masks else np.zeros(self.catalog.n_docs, dtype=bool)
+        for doc_id in exclude:
+            row = self.catalog.row_of.get(doc_id)
+            if row is not None:
+                rows[row] = False
+        return LocalMatch(rows.copy(), {}, rows, int(rows.sum()), None)
 
     def facet_counts(self, match: LocalMatch) -> dict[str, dict[str, int]]:
         """Per facet, matching documents per value with that facet's own filter left out."""
@@ -132,6 +160,13 @@ class LocalBackend:
         """Every passage's tags, without text."""
         return self.catalog.passage_tags()
 
+    def events(self):
+        """Every event, in document and passage order."""
+        docs = {o: self.catalog.docs[row].doc_id for row, o in enumerate(self.catalog.ord_of)}
+        for ord_, fields in self.store.events():
+            if ord_ in docs:
+                yield EventRecord(doc_id=docs[ord_], **fields)
+
     # -- statistics and vocabulary --------------------------------------------------------
     def doc_count(self) -> int:
         """Live passages in the engine."""
@@ -164,7 +199,16 @@ class LocalBackend:
         with self._lock:
             return list(self._corrector.suggest(term, limit=1, maxdist=max_distance, prefix=prefix))
 
+    def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """Live passages holding each word term in their text or title."""
+        out = {}
+        for term in dict.fromkeys(terms):
+            found = np.union1d(self.postings.docnums("text", term), self.postings.docnums("title", term))
+            out[term] = int(np.count_nonzero(self.docnum_row[found] >= 0)) if len(found) else 0
+        return out
+
 
 def _passage(r, doc_id: str) -> PassageRecord:
     return PassageRecord(r["pid"], doc_id, r["n"], r["page"], r["text"], loads(r["years"], []),
-                         loads(r["partners"], []), loads(r["topics"], []), r["lang"])
+                         loads(r["partners"], []), loads(r["topics"], []), r["lang"],
+                         loads(r["facet_years"], []), r["dated_by"], r["article"])

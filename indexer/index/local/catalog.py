@@ -67,12 +67,15 @@ class Catalog:
         self.pid_row = np.full(self.max_pid + 1, -1, dtype=np.int32)
         self.pid_n = np.zeros(self.max_pid + 1, dtype=np.int32)
         self.pid_page = np.zeros(self.max_pid + 1, dtype=np.int32)  # 0: no page
-        rows = store.db.execute("SELECT pid, doc_ord, n, page, years, partners, topics FROM passages").fetchall()
-        cols = list(zip(*rows)) if rows else [()] * 7
+        rows = store.db.execute("SELECT pid, doc_ord, n, page, facet_years, partners, topics, dated_by"
+                                " FROM passages").fetchall()
+        cols = list(zip(*rows)) if rows else [()] * 8
         self.pids = np.array(cols[0], dtype=np.int64)  # in pid order (the store's rowid)
         self.pid_row[self.pids] = np.array([row_of_ord.get(o, -1) for o in cols[1]], dtype=np.int32)
         self.pid_n[self.pids] = np.array(cols[2], dtype=np.int32)
         self.pid_page[self.pids] = np.array([p or 0 for p in cols[3]], dtype=np.int32)
+        self.pid_dated = np.zeros(self.max_pid + 1, dtype=np.int8)  # 1: by its own years, 2: by its document's
+        self.pid_dated[self.pids] = np.array([DATED.get(d, 0) for d in cols[7]], dtype=np.int8)
         # each column's JSON lists parsed in one call: a call per passage costs seconds at scale
         self.passage_pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for facet, raw in zip(PASSAGE_FACETS, cols[4:7]):
@@ -123,9 +126,15 @@ class Catalog:
             if row < 0:
                 continue
             doc = self.docs[row]
+            filed = columns["year"][i].tolist()
+            dated = int(self.pid_dated[pid])
             yield PassageRecord(pid, doc.doc_id, int(self.pid_n[pid]), int(self.pid_page[pid]) or None, "",
-                                columns["year"][i].tolist(), columns["partner"][i].tolist(),
-                                columns["topic"][i].tolist(), doc.lang)
+                                filed if dated == 1 else [], columns["partner"][i].tolist(),
+                                columns["topic"][i].tolist(), doc.lang, filed, DATED_BY[dated])
+
+
+DATED = {"passage": 1, "document": 2}
+DATED_BY = {0: None, 1: "passage", 2: "document"}
 
 
 def _strings(values) -> list[str]:
@@ -137,5 +146,5 @@ def _record(r) -> DocumentRecord:
         doc_id=r["doc_id"], title=r["title"], date=r["date"], year=r["year"], lang=r["lang"], kind=r["kind"],
         partners=loads(r["partners"], []), topics=loads(r["topics"], []), years=loads(r["years"], []),
         catalog=loads(r["catalog"], {}), extracted=loads(r["extracted"], {}), size=r["size"],
-        n_passages=r["n_passages"],
+        n_passages=r["n_passages"], author=r["author"], source_url=r["source_url"], title_lang=r["title_lang"],
     )

@@ -87,6 +87,11 @@ class Postings:
         self._lengths: dict[str, np.ndarray] = {}
         self._positions: OrderedDict = OrderedDict()
         self._positions_bytes = 0
+        self._virtual: dict = {}
+
+    def add_virtual_field(self, field: str, lookup) -> None:
+        """A field the engine files do not hold: `lookup(term)` gives its sorted docnums (weight 1)."""
+        self._virtual[field] = lookup
 
     def clear_cache(self) -> None:
         """Forget decoded postings and blocks (the next searches read the files again)."""
@@ -122,6 +127,13 @@ class Postings:
         return value
 
     def _read(self, field: str, term: str) -> "_Term":
+        if field in self._virtual:
+            d = np.asarray(self._virtual[field](term), dtype=np.int64)
+            return _Term(field, d, np.ones(len(d), dtype=np.float32), np.zeros(len(d), dtype=np.int32),
+                         np.zeros((0, 7), dtype=np.int64), np.zeros(1, dtype=np.int64))
+        return self._read_engine(field, term)
+
+    def _read_engine(self, field: str, term: str) -> "_Term":
         # One read of the term's whole extent per segment, its blocks decoded together: Whoosh's
         # matcher reads each block header in a dozen small reads and decodes positions with ids.
         ids: list[np.ndarray] = []
@@ -243,6 +255,8 @@ class Postings:
         d, w = self.get(field, text)
         if not len(d):
             return d, np.zeros(0)
+        if field in self._virtual:  # a tag: as a term found once in a passage of average length
+            return d, np.full(len(d), np.log(self.n / (len(d) + 1)) + 1.0)
         weighting = self.searcher.weighting
         with self._lock:
             idf = self.searcher.idf(field, text)

@@ -132,3 +132,16 @@ def _pid_alive(pid: int) -> bool:
     except OSError as e:
         return e.errno == errno.EPERM
     return True
+
+
+_STAGING = re.compile(r"^gen-\d{6}\.tmp-\d+$")  # publish.new_staging's names
+
+
+def collect_stale_staging(index_dir: Path) -> None:
+    """Remove staging folders of earlier builds that died. Called under the build lock, which only one
+    build holds: every staging folder there is then stale, even when its pid now names a live process
+    (publish.collect_garbage spares those)."""
+    mine = f".tmp-{os.getpid()}"
+    for p in index_dir.iterdir():
+        if _STAGING.match(p.name) and not p.name.endswith(mine) and p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)

@@ -96,8 +96,8 @@ class Ranking:
 
     def _best_of_rows(self, ranker: Ranker, rows: list[int], allowed: np.ndarray, bonus: tuple,
                       preferred: np.ndarray | None, per_document: int) -> dict[int, list[tuple[int, float]]]:
-        """Each document's best (pid, score)s among all its passages: so a document shows the same
-        excerpts whether it is listed by relevance or by date."""
+        """Each document's best (pid, score)s among all its passages, those meeting the filters
+        first: so a document shows the same excerpts whether it is listed by relevance or by date."""
         page = np.zeros(self.matcher.n_docs, dtype=bool)
         page[rows] = True
         docnums = np.nonzero(self._allowed(page) & allowed)[0]
@@ -108,12 +108,14 @@ class Ranking:
             hit = bonus[0][i] == docnums
             scores[hit] += bonus[1][i[hit]]
         pids = self.pids[docnums]
-        if preferred is not None:
-            scores = np.where(preferred[pids], scores * FILTER_PASSAGE_BOOST, scores)
+        first = preferred[pids] if preferred is not None else np.zeros(len(pids), dtype=bool)
+        scores = np.where(first, scores * FILTER_PASSAGE_BOOST, scores)
         keep = scores > 0
-        docnums, pids, scores = docnums[keep], pids[keep], scores[keep]
+        docnums, pids, scores, first = docnums[keep], pids[keep], scores[keep], first[keep]
         best: dict[int, list[tuple[int, float]]] = {d: [] for d in rows}
-        for k in np.lexsort((pids, -scores)).tolist():
+        # passages that meet the filters first (the Kazakhstan passage of 2005, when those are
+        # ticked, before a better-scoring paragraph on something else), then by score
+        for k in np.lexsort((pids, -scores, ~first)).tolist():
             found = best[int(self.docnum_row[docnums[k]])]
             if len(found) < per_document:
                 found.append((int(pids[k]), float(scores[k])))

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS docs (
     doc_id TEXT UNIQUE NOT NULL,
     title TEXT, date TEXT, year INTEGER, lang TEXT, kind TEXT,
     partners TEXT, topics TEXT, years TEXT,
-    catalog TEXT, extracted TEXT, warnings TEXT, size INTEGER, n_passages INTEGER
+    catalog TEXT, extracted TEXT, warnings TEXT, size INTEGER, n_passages INTEGER,
+    author TEXT, source_url TEXT, title_lang TEXT
 );
 CREATE TABLE IF NOT EXISTS passages (
     pid INTEGER PRIMARY KEY,
@@ -32,9 +33,14 @@ CREATE TABLE IF NOT EXISTS passages (
     n INTEGER NOT NULL,
     page INTEGER,
     text TEXT NOT NULL,
-    years TEXT, partners TEXT, topics TEXT, lang TEXT
+    years TEXT, partners TEXT, topics TEXT, lang TEXT,
+    facet_years TEXT, dated_by TEXT, article TEXT
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_ord, n);
+CREATE TABLE IF NOT EXISTS events (
+    doc_ord INTEGER NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_doc ON events(doc_ord);
 """
 
 
@@ -89,6 +95,7 @@ class Store:
         row = self.db.execute("SELECT ord FROM docs WHERE doc_id=?", (doc_id,)).fetchone()
         if row:
             self.db.execute("DELETE FROM passages WHERE doc_ord=?", (row[0],))
+            self.db.execute("DELETE FROM events WHERE doc_ord=?", (row[0],))
             self.db.execute("DELETE FROM docs WHERE ord=?", (row[0],))
         self.db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
 
@@ -96,19 +103,27 @@ class Store:
         """Insert a document and its passages (pids from `first_pid`); returns the pids."""
         cur = self.db.execute(
             "INSERT INTO docs(doc_id, title, date, year, lang, kind, partners, topics, years, catalog,"
-            " extracted, warnings, size, n_passages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " extracted, warnings, size, n_passages, author, source_url, title_lang)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.doc_id, doc.title, doc.date, doc.year, doc.lang, doc.kind, _j(doc.partners),
-             _j(doc.topics), _j(doc.years), _j(doc.catalog), _j(doc.extracted), _j(doc.warnings),
-             size, len(doc.passages)),
+             _j(doc.topics), _j(doc.facet_years), _j(doc.catalog), _j(doc.extracted), _j(doc.warnings),
+             size, len(doc.passages), doc.author, doc.source_url, doc.title_lang),
         )
         ord_ = cur.lastrowid
         pids = list(range(first_pid, first_pid + len(doc.passages)))
         self.db.executemany(
-            "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
-            [(pid, ord_, p.n, p.page, p.text, _j(p.years), _j(p.partners), _j(p.topics), p.lang)
-             for pid, p in zip(pids, doc.passages)],
+            "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(pid, ord_, p.n, p.page, p.text, _j(p.years), _j(p.partners), _j(p.topics), p.lang,
+              _j(p.facet_years), p.dated_by, p.article) for pid, p in zip(pids, doc.passages)],
         )
+        self.db.executemany("INSERT INTO events VALUES (?,?,?)",
+                            [(ord_, e.n, _j(event_fields(e))) for e in doc.events])
         return pids
+
+    def events(self):
+        """(doc_ord, event fields) of every event, in document and passage order."""
+        for ord_, record in self.db.execute("SELECT doc_ord, record FROM events ORDER BY doc_ord, n, rowid"):
+            yield ord_, json.loads(record)
 
     def begin(self) -> None:
         """Start a transaction (the build writes all changes in one)."""
@@ -135,6 +150,15 @@ class Store:
             q = f"SELECT * FROM passages WHERE pid IN ({','.join('?' * len(chunk))})"
             out.update((r["pid"], r) for r in self.db.execute(q, chunk))
         return out
+
+
+def event_fields(e) -> dict:
+    """An extracted event's fields as stored (those of records.EventRecord but the document)."""
+    return {k: getattr(e, k) for k in EVENT_FIELDS}
+
+
+EVENT_FIELDS = ("n", "page", "date", "date_end", "precision", "kind", "partners", "topics", "place", "summary",
+                "evidence", "status", "date_source", "lang", "article")
 
 
 def loads(value: str | None, default=None):

@@ -32,6 +32,7 @@ class LocalTarget:
         """The build lock; staging folders of killed builds are collected before and after."""
         with build_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
             publish.collect_garbage(self.index_dir)
+            publish.collect_stale_staging(self.index_dir)
             yield
             publish.collect_garbage(self.index_dir)
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from indexer.analysis.variants import edit_distance
 from indexer.search.facets import FACETS, PASSAGE_FACETS, Filters
 from indexer.search.plan import QueryPlan
 
@@ -17,13 +18,14 @@ from ..backend import RankedDocument
 from ..records import DocumentRecord, IndexStats, PassageRecord
 from . import schema
 from .cluster import Cluster
-from .filters import conj, eq, facet_filters, one_of
+from .filters import conj, eq, facet_filters, none_of, one_of
 from .matcher import Matcher, doc_expression
 from .ranking import Ranking
 
 FACET_VALUES = 10_000
 PAGE = 250
 TOP_TAGS = 10
+SEARCHES_PER_CALL = 40  # searches sent in one multi_search request
 DATE_ORDER = "date_key:desc,title:desc,ord:asc"  # newest first, undated last, as the local backend
 
 
@@ -68,8 +70,27 @@ class TypesenseBackend:
         m.total = self._count(m.everything)
         return m
 
+    def match_some(self, plan: QueryPlan, least: int, exclude: list[str]) -> ClusterMatch:
+        """Documents (but those excluded) where at least `least` positive clauses match."""
+        expr = self.matcher.some_expression(plan, least)
+        m = ClusterMatch(conj([expr, none_of("doc_id", exclude)]), {}, Filters(), 0)
+        m.total = self._count(m.everything)
+        return m
+
     def _count(self, filter_by: str) -> int:
         return self.cluster.search(self.collection, {"q": "*", "filter_by": filter_by, "per_page": 0})["found"]
+
+    def matched_clauses(self, plan: QueryPlan, doc_ids: list[str]) -> dict[str, set[int]]:
+        """For each document, which positive clauses it matches (one search per clause, one round trip)."""
+        if not doc_ids or not plan.positive:
+            return {d: set() for d in doc_ids}
+        searches = [{"q": "*", "filter_by": conj(["kind:=doc", self.matcher.clause(c).expression(), one_of("doc_id", doc_ids)]),
+                     "per_page": len(doc_ids), "include_fields": "doc_id"} for c in plan.positive]
+        out: dict[str, set[int]] = {d: set() for d in doc_ids}
+        for k, r in enumerate(self.cluster.multi_search(self.collection, searches)):
+            for h in r["hits"]:
+                out[h["document"]["doc_id"]].add(k)
+        return out
 
     def facet_counts(self, match: ClusterMatch) -> dict[str, dict[str, int]]:
         """Per facet, matching documents per value with that facet's own filter left out."""
@@ -119,8 +140,8 @@ class TypesenseBackend:
         prefer = None
         if any(facet.active(f) for facet in PASSAGE_FACETS):
             def prefer(hit: dict) -> bool:
-                tags = SimpleNamespace(**{k: hit.get(k, []) for k in ("years", "partners", "topics")})
-                return all(facet.meets(f, tags) for facet in PASSAGE_FACETS)
+                tags = SimpleNamespace(**{k: hit.get(k, []) for k in ("facet_years", "partners", "topics")})
+                return all(facet.meets(f, tags, passage=True) for facet in PASSAGE_FACETS)
         return self.ranking.best_passages(plan, doc_ids, per_document, prefer)
 
     # -- documents and passages -------------------------------------------------------------
@@ -152,6 +173,13 @@ class TypesenseBackend:
     def passage_tags(self):
         """Every passage's tags, without text."""
         return (schema.passage_from(r) for r in self.cluster.export(self.collection, "kind:=passage", schema.TAG_FIELDS))
+
+    def events(self):
+        """Every event, in document and passage order."""
+        order = {d.doc_id: i for i, d in enumerate(self.docs)}
+        records = sorted(self.cluster.export(self.collection, "kind:=event", schema.EVENT_FIELDS),
+                         key=lambda r: (order.get(r["doc_id"], len(order)), r["seq"]))
+        return [schema.event_from(r) for r in records]
 
     # -- statistics and vocabulary --------------------------------------------------------
     def doc_count(self) -> int:
@@ -186,20 +214,22 @@ class TypesenseBackend:
             for hl in h.get("highlights", []):
                 for t in hl.get("matched_tokens", []):
                     t = str(t).lower()
-                    if t != term and t[:prefix] == term[:prefix] and _distance(t, term) <= max_distance:
+                    if t != term and t[:prefix] == term[:prefix] and edit_distance(t, term, max_distance) <= max_distance:
                         seen[t] = seen.get(t, 0) + 1
-        return sorted(seen, key=lambda t: (_distance(t, term), -seen[t], t))[:1]
+        return sorted(seen, key=lambda t: (edit_distance(t, term, max_distance), -seen[t], t))[:1]
 
+    def passage_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """Passages holding each word term (in their text, or the title on a first passage)."""
+        terms = list(dict.fromkeys(terms))
+        usable = [t for t in terms if "`" not in t]  # a backtick cannot be quoted in a filter (never indexed)
+        out = dict.fromkeys(terms, 0)
+        for i in range(0, len(usable), SEARCHES_PER_CALL):
+            chunk = usable[i : i + SEARCHES_PER_CALL]
+            found = self.cluster.multi_search(self.collection, [
+                {"q": "*", "filter_by": conj(["kind:=passage", eq("wordset", t)]), "per_page": 0} for t in chunk])
+            out.update((t, r["found"]) for t, r in zip(chunk, found))
+        return out
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (short words only: suggestions)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def read_meta(cluster: Cluster, collection: str) -> dict:

@@ -80,8 +80,9 @@ class Condition:
 
     @property
     def on_document(self) -> bool:
-        """True when the document record decides it exactly (one token)."""
-        return len(self.tokens) == 1
+        """True when the document record decides it exactly (one word or bigram: a document's tags
+        also hold its catalogue's, which no passage carries)."""
+        return len(self.tokens) == 1 and self.field in ("wordset", "bigramset")
 
     def expression(self, limit: int | None = None) -> str:
         """All the tokens in the record (exact on a passage unless a phrase; a superset on a document),
@@ -102,13 +103,17 @@ class Condition:
 
 
 def conditions(c: Clause) -> list[Condition]:
-    """The ways a (non-prefix) clause matches, one per alternative's words and Chinese string."""
+    """The ways a clause matches, one per alternative's words and Chinese string (for a prefix,
+    the names it begins: the prefix itself is searched on passages)."""
     out = []
-    for alt in c.alternatives:
+    for alt in (c.alternatives[1:] if c.prefix else c.alternatives):
         if alt.words:
             out.append(Condition("wordset", tuple(alt.words), c.phrase))
         if alt.has_han and alt.bigrams:
             out.append(Condition("bigramset", tuple(alt.bigrams), True))
+    for tag in c.tags:  # passages tagged with what the clause names ("partner:LUX": partners holds LUX)
+        kind, _, ident = tag.partition(":")
+        out.append(Condition("partners" if kind == "partner" else "topics", (ident,), False))
     return list(dict.fromkeys(out))
 
 

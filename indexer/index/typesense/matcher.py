@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from indexer.search.plan import Clause, QueryPlan
 
 from .cluster import Cluster
-from .filters import (MAX_CONJUNCTION, Condition, at_least, conditions, conj, disj, near_matches,
+from .filters import (MAX_CONJUNCTION, NOTHING, Condition, at_least, conditions, conj, disj, near_matches,
                       none_of, one_of)
 
 EXACT_DOCUMENTS = 1000
@@ -68,6 +68,13 @@ class Matcher:
             matched = conj(m.expression() for m in positive)
         return conj(["kind:=doc", matched, *(self.clause(c).negation() for c in plan.negated)])
 
+    def some_expression(self, plan: QueryPlan, least: int) -> str:
+        """Documents where at least `least` of the positive clauses match ("more like this")."""
+        positive = [self.clause(c) for c in plan.positive]
+        if not positive:
+            return conj(["kind:=doc", NOTHING])
+        return conj(["kind:=doc", self._most(positive, max(1, min(least, len(positive))))])
+
     def _most(self, clauses: list[ClauseMatch], need: int) -> str:
         """Documents matching at least `need` of the clauses."""
         listed = [self._document_ids(m.expression()) for m in clauses]
@@ -82,7 +89,7 @@ class Matcher:
             if c.key in self._cache:
                 self._cache.move_to_end(c.key)
                 return self._cache[c.key]
-        value = self._prefix(c) if c.prefix else self._clause(c)
+        value = self._clause(c)
         with self._lock:
             self._cache[c.key] = value
             while len(self._cache) > CACHE_SIZE:
@@ -90,7 +97,7 @@ class Matcher:
         return value
 
     def _clause(self, c: Clause) -> ClauseMatch:
-        m = ClauseMatch()
+        m = self._prefix(c) if c.prefix else ClauseMatch()
         searched: list[Condition] = []
         for cond in conditions(c):
             if cond.on_document:
@@ -117,7 +124,7 @@ class Matcher:
                   "highlight_fields": "words,title_words"}
         docs, words = self._grouped(params, collect_words=True)
         if docs is not None:
-            return ClauseMatch(ids=docs)
+            return ClauseMatch(ids=set(docs))
         return ClauseMatch(words=set(sorted(words)[:PREFIX_TERMS]))
 
     def _passage_documents(self, searches: list[dict]) -> list[set[str] | None]:

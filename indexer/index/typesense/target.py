@@ -104,7 +104,7 @@ class ClusterGeneration:
     def delete(self, doc_id: str) -> None:
         """Remove a document that is gone: its record first, so no reader finds it half removed."""
         self.cluster.delete_where(self.collection, conj(["kind:=doc", eq("doc_id", doc_id)]))
-        self.cluster.delete_where(self.collection, conj(["kind:=passage", eq("doc_id", doc_id)]))
+        self.cluster.delete_where(self.collection, conj(["kind:=[passage,event]", eq("doc_id", doc_id)]))
 
     def replace(self, doc: Document, state: FileState) -> None:
         """Replace a document: in place, its new passages, then its record, then its old passages go."""
@@ -117,13 +117,15 @@ class ClusterGeneration:
         self.next_pid += len(pids)
         passages = schema.passage_records(doc, pids)
         record = schema.doc_record(doc, state, self.next_ord, passages)
+        events = schema.event_records(doc)
         self.next_ord += 1
-        if self.in_place:  # the new passages, then the document, then the old passages
-            self.cluster.upsert(self.collection, passages)
+        if self.in_place:  # the new passages and events, then the document, then the old ones go
+            self.cluster.upsert(self.collection, passages + events)
             self.cluster.upsert(self.collection, [record])
             self.cluster.delete_where(self.collection, conj(["kind:=passage", eq("doc_id", doc.doc_id), f"pid:<{first}"]))
+            self.cluster.delete_where(self.collection, conj(["kind:=event", eq("doc_id", doc.doc_id), f"seq:>={len(events)}"]))
         else:
-            self._batch += passages + [record]
+            self._batch += passages + events + [record]
             if len(self._batch) >= 2000:
                 self.cluster.upsert(self.collection, self._batch)
                 self._batch = []

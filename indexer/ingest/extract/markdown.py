@@ -5,12 +5,14 @@ import re
 from pathlib import Path
 
 import frontmatter
+from frontmatter.default_handlers import JSONHandler, YAMLHandler
 from markdown_it import MarkdownIt
 
+from indexer.ingest import safeyaml
 from indexer.ingest.boilerplate import strip_chrome
 from indexer.ingest.dates import parse_date
 
-from . import Extracted, ExtractionError, Page, read_bytes
+from . import Extracted, ExtractionError, Page
 from .html import main_text, structural_text
 from .text import decode
 
@@ -27,6 +29,17 @@ def normalise_body(body: str) -> str:
     return _KRAMDOWN_ATTRS.sub("", _TIGHT_HEADING.sub(r"\1 ", body))
 
 
+class _SafeYAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler with bounded loading (a 600-byte alias bomb took 6 GB)."""
+
+    def load(self, fm: str, **kwargs):
+        """Parse YAML front matter with `safeyaml.load`."""
+        return safeyaml.load(fm)
+
+
+_HANDLERS = [_SafeYAMLHandler(), JSONHandler()]
+
+
 def _as_list(value) -> list[str]:
     if value is None:
         return []
@@ -38,7 +51,7 @@ def _as_list(value) -> list[str]:
 
 
 def front_matter_meta(fm: dict) -> dict:
-    """The metadata we honour from front matter: title, date, partners, topics, source URL."""
+    """The metadata we honour from front matter: title, date, partners, topics, source URL, author."""
     meta: dict = {}
     if fm.get("title"):
         meta["title"] = str(fm["title"]).strip()
@@ -47,23 +60,32 @@ def front_matter_meta(fm: dict) -> dict:
     for key in ("partners", "topics"):
         if fm.get(key):
             meta[key] = _as_list(fm[key])
-    for key in ("source_url", "url", "source", "permalink"):
+    for key in ("source_url", "url", "link", "canonical_url", "source", "permalink"):
         if fm.get(key):
             meta.setdefault("source_url", str(fm[key]))
+    for key in ("author", "authors", "issuer", "publisher"):
+        if fm.get(key):
+            value = fm[key]
+            meta.setdefault("author", "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value).strip())
     return meta
 
 
-def extract(path: Path) -> Extracted:
+def extract(path: Path, data: bytes) -> Extracted:
     """A .md file: front matter honoured, body rendered and reduced to text."""
-    raw = decode(read_bytes(path))
+    raw = decode(data)
+    warning = None
+    handler = frontmatter.detect_format(raw.strip(), _HANDLERS)
     try:
-        post = frontmatter.loads(raw)
-        fm, body = dict(post.metadata), post.content
-    except Exception as e:  # malformed YAML: keep the text, report the front matter as ignored
-        fm, body = {}, raw
-        warning = f"front matter ignored: {type(e).__name__}"
-    else:
-        warning = None
+        fm, body = frontmatter.parse(raw, handler=handler) if handler else ({}, raw.strip())
+    except Exception as e:  # malformed or unsafe YAML: keep the body, report the front matter as ignored
+        why = str(e) if isinstance(e, safeyaml.UnsafeYaml) else type(e).__name__
+        fm, warning = {}, f"front matter ignored: {why}"
+        try:
+            body = handler.split(raw.strip())[1]
+        except ValueError:
+            body = raw
+    if not isinstance(fm, dict):
+        fm = {}
     meta = front_matter_meta(fm)
     body = normalise_body(body)
     html = _MD.render(body)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.config import OCR_DPI, OCR_LANGS, OCR_TIMEOUT_S, TESSERACT
+from indexer.index.lifetime import die_with_parent
 from indexer.ingest.passages import join_lines
 
 NOT_INSTALLED = "OCR not installed"
@@ -60,15 +61,38 @@ def tidy(text: str) -> str:
     return "\n\n".join(paras)
 
 
-def recognise(png: bytes) -> str:
-    """Text of a page image."""
+class OcrError(RuntimeError):
+    """OCR of one page failed; the message is a one-line reason."""
+
+
+def _first_error(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    errors = [ln for ln in lines if "rror" in ln] or lines
+    return " ".join(errors[0].split())[:120] if errors else "no message"
+
+
+def recognise(png: bytes, timeout: float = OCR_TIMEOUT_S) -> str:
+    """Text of a page image; OcrError with a one-line reason when tesseract fails or takes too long."""
     exe, langs, _ = _tesseract()
     if exe is None:
-        raise RuntimeError(NOT_INSTALLED)
-    proc = subprocess.run([exe, "stdin", "stdout", "-l", langs, "--psm", "3"], input=png,
-                          capture_output=True, timeout=OCR_TIMEOUT_S)
+        raise OcrError(NOT_INSTALLED)
+    parent = os.getpid()
+    try:
+        # one thread: the build runs one reader per core already, and tesseract's OpenMP threads
+        # made a page 2.6x slower here; it dies with the reader that started it; it inherits the
+        # reader's memory limit
+        proc = subprocess.run([exe, "stdin", "stdout", "-l", langs, "--psm", "3"], input=png,
+                              capture_output=True, timeout=timeout, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+                              preexec_fn=lambda: die_with_parent(parent))
+    except subprocess.TimeoutExpired:
+        raise OcrError(f"OCR took longer than {timeout:.0f} s") from None
+    except OSError as e:
+        raise OcrError(f"tesseract could not start: {e.strerror or e}") from None
     if proc.returncode != 0:
-        raise RuntimeError(f"tesseract failed: {proc.stderr.decode('utf-8', 'replace').strip()[:120]}")
+        raise OcrError(f"tesseract failed: {_first_error(proc.stderr)}")
+    if not proc.stdout.strip() and b"Error in " in proc.stderr:
+        # out of memory, tesseract prints leptonica's errors and exits 0 with no text
+        raise OcrError(f"tesseract failed: {_first_error(proc.stderr)}")
     return tidy(proc.stdout.decode("utf-8", "replace"))
 
 

@@ -19,10 +19,11 @@ OVERPRINT_RATIO = 1.7  # a line whose characters need 1.7x the room they have is
 SPARSE_RATIO = 0.55  # ... and one that has twice the room it needs holds gaps (columns read across, a table)
 
 
-def open_pdf(path) -> pdfium.PdfDocument:
-    """The document, or ExtractionError naming why it cannot be opened (encrypted, corrupt)."""
+def open_pdf(source) -> pdfium.PdfDocument:
+    """The document (from a path or the file's bytes), or ExtractionError naming why it cannot be
+    opened (encrypted, corrupt)."""
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
     except pdfium.PdfiumError as e:
         msg = str(e)
         if "password" in msg.lower():
@@ -148,12 +149,30 @@ def image_cover(page) -> float:
     return best
 
 
-def render_png(page, dpi: int) -> bytes:
-    """The page as a greyscale PNG at `dpi`."""
+def is_blank(page) -> bool:
+    """True for a page that draws nothing at all (no text, image or path objects)."""
+    return raw.FPDFPage_CountObjects(page.raw) == 0
+
+
+def render_scale(width: float, height: float, dpi: int, max_pixels: int) -> float:
+    """Pixels per point for rendering a page at `dpi`, lowered so the image has at most `max_pixels`."""
+    scale = dpi / 72
+    pixels = width * height * scale * scale
+    if pixels > max_pixels > 0:
+        scale = math.sqrt(max_pixels / max(width * height, 1.0))
+    return scale
+
+
+def render_png(page, dpi: int, max_pixels: int = 0) -> bytes | None:
+    """The page as a greyscale PNG at `dpi` (scaled down to at most `max_pixels`), None when it renders blank."""
     import io
 
-    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    width, height = page.get_size()
+    bitmap = page.render(scale=render_scale(width, height, dpi, max_pixels), grayscale=True)
     image = bitmap.to_pil()
+    low, _high = image.getextrema()
+    if low >= 250:  # white (or nearly) everywhere: nothing for OCR to read
+        return None
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     return buf.getvalue()

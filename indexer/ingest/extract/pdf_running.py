@@ -2,7 +2,8 @@
 
 A line in the top or bottom margin zone is dropped when the same text (digits aside, so that
 "Page 3 of 9" matches "Page 4 of 9", and "47698 Federal Register" "Federal Register 47699") stands in that zone on at
-least a third of the pages (and two), or when it is a bare page number at the very top or bottom.
+least a third of the pages (and two) and its page has other lines, or when it is a bare page number
+at the very top or bottom.
 """
 from __future__ import annotations
 
@@ -61,9 +62,11 @@ def remove_running_lines(pages: list[PageLines]) -> int:
             continue
         tops = sorted(page.lines, key=lambda s: s.top)
         extremes = {id(s) for s in tops[:2] + tops[-2:]}
-        drop = {id(s) for s in zone
-                if (len(pages) >= 2 and _key(s.text) and counts[_key(s.text)] >= need)
-                or (id(s) in extremes and is_page_number(s.text))}
+        numbers = {id(s) for s in zone if id(s) in extremes and is_page_number(s.text)}
+        repeated = {id(s) for s in zone if len(pages) >= 2 and _key(s.text) and counts[_key(s.text)] >= need}
+        # a running line stands beside a page's body: on a page that has nothing else (a register
+        # of one numbered entry per page, "3. Agreement with ..."), the repeating line is the body
+        drop = numbers | repeated if len(page.lines) > len(numbers | repeated) else numbers
         if drop:
             kept = [s for s in page.lines if id(s) not in drop]
             # the next line starts a paragraph when the one before it went

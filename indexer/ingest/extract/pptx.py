@@ -2,10 +2,11 @@
 frames top to bottom, tables row by row, and the speaker notes."""
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
-from . import Extracted, ExtractionError, Page
+from . import Extracted, ExtractionError, Page, open_package
 
 
 def _shape_texts(shape) -> list[str]:
@@ -33,13 +34,14 @@ def _ordered(shapes):
     return sorted(shapes, key=lambda s: ((s.top or 0) // 100000, s.left or 0))
 
 
-def extract(path: Path) -> Extracted:
+def extract(path: Path, data: bytes) -> Extracted:
     """A .pptx file: each slide one page (numbered as the slide), core title as metadata."""
     import pptx
     from pptx.exc import PackageNotFoundError
 
+    open_package(data, "pptx")
     try:
-        deck = pptx.Presentation(str(path))
+        deck = pptx.Presentation(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as e:
         raise ExtractionError(f"corrupt pptx: {type(e).__name__}") from None
     pages: list[Page] = []

@@ -2,12 +2,15 @@
 Excel. Each sheet is one page of rows, cells joined by " | ", the header row repeated nowhere."""
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
-from . import Extracted, ExtractionError, Page
+from indexer.config import MAX_SHEET_CELLS
 
-MAX_ROWS = 50_000  # per sheet; a larger sheet is data, not a record to read
+from . import Extracted, ExtractionError, Page, open_package
+
+MAX_ROWS = 50_000  # rows with text per sheet; a larger sheet is data, not a record to read
 
 
 def _cell(value) -> str:
@@ -20,25 +23,34 @@ def _cell(value) -> str:
     return " ".join(str(value).split())
 
 
-def extract(path: Path) -> Extracted:
+def extract(path: Path, data: bytes) -> Extracted:
     """An .xlsx file: one page per sheet (numbered in order), the sheet name as a heading."""
     import openpyxl
 
+    open_package(data, "xlsx")
     try:
-        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         raise ExtractionError(f"corrupt xlsx: {type(e).__name__}") from None
     pages: list[Page] = []
     warnings: list[str] = []
+    visited = 0  # cells looked at, the empty ones openpyxl fills in included
     try:
         for number, sheet in enumerate(book.worksheets, start=1):
+            # the declared dimension ("A1:XFD1048576") would make every row 16,384 cells wide:
+            # without it, a row is as wide as its last cell and missing rows are empty tuples
+            sheet.reset_dimensions()
             lines = [sheet.title]
-            for i, row in enumerate(sheet.iter_rows(values_only=True)):
-                if i >= MAX_ROWS:
-                    warnings.append(f"sheet {sheet.title}: only the first {MAX_ROWS} rows read")
+            for row in sheet.iter_rows(values_only=True):
+                visited += len(row) + 1
+                if visited > MAX_SHEET_CELLS:
+                    warnings.append(f"sheet {sheet.title}: read up to row {len(lines)} only (too many cells)")
                     break
-                cells = [_cell(v) for v in row]
+                cells = [_cell(v) for v in row if v is not None]
                 if any(cells):
+                    if len(lines) > MAX_ROWS:
+                        warnings.append(f"sheet {sheet.title}: only the first {MAX_ROWS} rows read")
+                        break
                     lines.append(" | ".join(c for c in cells if c))
             pages.append(Page(number, "\n".join(lines) if len(lines) > 1 else ""))
         title = book.properties.title if book.properties else None

@@ -18,9 +18,24 @@ def test_wildcard_expansion_is_capped(sample_index, monkeypatch):
     assert len(q.subqueries) <= 2 * 3  # at most the cap, for each of the two fields
 
 
+def _leaves(q):
+    return [leaf for sub in q.subqueries for leaf in _leaves(sub)] if hasattr(q, "subqueries") else [q]
+
+
 def test_a_chinese_clause_matches_its_words_and_its_exact_string():
     clause = parse("知识产权").clauses[0]
-    q = queries.clause_query(clause)
-    fields = sorted({sub.fieldname for sub in q.subqueries})
-    assert fields == ["bigrams", "text", "title"]
-    assert next(s for s in q.subqueries if s.fieldname == "bigrams").boost == queries.BIGRAM_WEIGHT
+    leaves = _leaves(queries.clause_query(clause))
+    assert sorted({leaf.fieldname for leaf in leaves}) == ["bigrams", "text", "title"]
+    assert next(leaf for leaf in leaves if leaf.fieldname == "bigrams").boost == queries.BIGRAM_WEIGHT
+
+
+def test_a_clause_scores_its_best_way_of_matching():
+    """A name matched as a word, as a string and through a translation counts once, at its best."""
+    from whoosh import query as wq
+
+    from indexer.search.plan import plan_query
+
+    clause = plan_query("WCO").clauses[0]
+    q = queries.clause_scoring(clause)
+    assert isinstance(q, wq.DisjunctionMax) and len(q.subqueries) > 3
+    assert queries.clause_query(clause).subqueries == q.subqueries
