@@ -9,7 +9,7 @@ from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.index.local import blocks, codec
-from indexer.index.local.postings import COMP, Postings
+from indexer.index.local.postings import COMP, Postings, unique, unique_inverse
 from indexer.index.local.reader import EngineReader
 from indexer.index.local.schema import schema
 from indexer.index.local.writer import INDEX_NAME, EngineWriter
@@ -170,3 +170,14 @@ def test_bigrams_coded_as_integers_sort_as_their_strings():
     assert a.keys() == b.keys()
     for key in a:
         assert np.array_equal(np.asarray(a[key]), np.asarray(b[key])) if key != "blob" else a[key] == b[key], key
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 5000])
+def test_sort_based_unique_gives_what_np_unique_gives(n):
+    # ranking sums scores per passage through these: any difference would reorder results
+    values = np.random.default_rng(n).integers(0, max(1, n // 3), n)
+    docs, inverse = unique_inverse(values)
+    want, want_inverse = np.unique(values, return_inverse=True)
+    assert docs.tolist() == want.tolist() and inverse.tolist() == want_inverse.ravel().tolist()
+    halves = values[: n // 2], values[n // 2:]
+    assert unique(*halves).tolist() == np.unique(values).tolist()
