@@ -123,7 +123,7 @@ def bench_size(name: str, passages: int, work: Path, args) -> dict:
         out["queries"]["ours"] = query_bench.run_mix(server, warmup, mix)
     finally:
         server.stop()
-    if not args.no_baseline:
+    if not args.no_baseline and name in args.baseline_sizes.split(","):
         _log(f"{name}: building the naive baseline")
         base_dir = work / f"baseline-{name}"
         shutil.rmtree(base_dir, ignore_errors=True)
@@ -205,6 +205,9 @@ def main(argv=None) -> int:
     p.add_argument("--baseline-queries", type=int, default=None, help="queries per category for the baseline")
     p.add_argument("--baseline-budget", type=float, default=600, help="seconds of baseline queries per size at most")
     p.add_argument("--no-baseline", action="store_true")
+    p.add_argument("--baseline-sizes", default="quick,10k,100k",
+                   help="sizes the naive baseline runs at (at a million passages its build takes hours and "
+                        "its queries minutes each)")
     p.add_argument("--out", type=Path, default=RESULTS_DIR)
     p.add_argument("--workdir", type=Path, default=None, help="where corpora and indexes go (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the work folder")

@@ -1,6 +1,7 @@
 """Text folding shared by indexing, querying, tagging and highlighting."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -20,6 +21,15 @@ def is_han(ch: str) -> bool:
     """True for a CJK ideograph (the main block and extension A, plus compatibility ideographs)."""
     o = ord(ch)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
+
+
+_NOT_HAN = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
+def han_count(text: str) -> int:
+    """How many characters of `text` are Han (`is_han`), counted by the regex engine: a Python loop
+    over every character of every file was a sixth of a build."""
+    return len(_NOT_HAN.sub("", text))
 
 
 @lru_cache(maxsize=4096)

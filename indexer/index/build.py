@@ -10,6 +10,7 @@ the bytes it extracts, so the stored hash always describes the indexed text.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import stat
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from indexer.analysis.segment import fingerprint as segmenter_fingerprint
 from indexer.analysis.tokens import ANALYSIS_VERSION, OCR_CONFUSIONS_FILE
-from indexer.config import NOT_DOCUMENT_NAMES, NOT_DOCUMENTS, SUPPORTED_SUFFIXES, Settings
+from indexer.config import EXTRACTORS, NOT_DOCUMENT_NAMES, NOT_DOCUMENTS, SUPPORTED_SUFFIXES, Settings
 from indexer.ingest import metadata
 from indexer.ingest.documents import Document, document_from_extracted
 from indexer.ingest.extract import ExtractionError, Extracted, extract, one_line, read_file, unsupported_reason
@@ -29,8 +30,9 @@ from .backend import IndexUnavailable, PreviousGeneration
 from .lock import BuildLocked
 from .records import FileState
 
-PASSAGE_VERSION = "6"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
-# (6: ruled PDF tables read cell by cell, table rows their own paragraphs)
+PASSAGE_VERSION = "7"  # bump when extraction, cutting, tagging or the engine's format changes: every file is re-read
+# (6: ruled PDF tables read cell by cell, table rows their own paragraphs;
+#  7: segments written from arrays, index/local/segments.py; pid a column only)
 PDF_ROUTES = ("fast", "layout", "pdfminer", "ocr")
 EXTRACT_WINDOW = 32  # files read ahead of the indexer: their documents wait in memory
 
@@ -370,8 +372,15 @@ def _run_jobs(jobs: list[tuple], settings: Settings, report: BuildReport):
     if not jobs:
         return
     from indexer.analysis.segment import get_segmenter
+    from indexer.analysis.taxonomy import load_taxonomy
 
     get_segmenter()  # load dictionaries before forking, so readers inherit them (read-across text uses them)
+    load_taxonomy().tag("World Customs Organization 世界海关组织")  # and the tagger's name variants
+    for suffix in {Path(job[0]).suffix.lower() for job in jobs}:  # and the extractors these files need
+        try:
+            importlib.import_module(f"indexer.ingest.extract.{EXTRACTORS[suffix]}")
+        except (KeyError, ImportError):  # a reader reports it with the file
+            pass
     limits = readers.Limits(
         memory_bytes=settings.reader_memory_mb << 20,
         seconds=settings.reader_seconds,

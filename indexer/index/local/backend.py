@@ -14,7 +14,7 @@ from ..backend import RankedDocument
 from ..records import DocumentRecord, EventRecord, IndexStats, PassageRecord
 from .catalog import Catalog
 from .matcher import Matcher
-from .postings import Postings
+from .postings import Postings, unique
 from .ranking import Ranking
 from .reader import EngineReader
 from .store import Store, loads
@@ -203,7 +203,7 @@ class LocalBackend:
         """Live passages holding each word term in their text or title."""
         out = {}
         for term in dict.fromkeys(terms):
-            found = np.union1d(self.postings.docnums("text", term), self.postings.docnums("title", term))
+            found = unique(self.postings.docnums("text", term), self.postings.docnums("title", term))
             out[term] = int(np.count_nonzero(self.docnum_row[found] >= 0)) if len(found) else 0
         return out
 

@@ -16,7 +16,7 @@ import numpy as np
 from indexer.search.plan import Clause, QueryPlan
 
 from .matching import matching
-from .postings import Postings
+from .postings import Postings, unique
 from .queries import clause_query
 
 RELAXED_SHARE = 2 / 3  # with no exact match, documents matching this share of the words
@@ -76,7 +76,7 @@ class Matcher:
             self._rows(matching(self.postings, q, group=self.docnum_row), mask)
             found = [self.bigram_docnums(bigrams, need) for bigrams, need in c.fuzzy_bigrams()]
             if found:
-                self._rows(np.unique(np.concatenate(found)), mask)
+                self._rows(unique(*found), mask)
             return mask
 
         return self._cached(("clause",) + c.key, compute)

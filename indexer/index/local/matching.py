@@ -11,7 +11,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.query.spans import Span
 
-from .postings import Postings
+from .postings import Postings, first_of_each, sorted_unique, unique
 
 
 def matching(postings: Postings, q, skip: np.ndarray | None = None, group: np.ndarray | None = None) -> np.ndarray:
@@ -25,7 +25,7 @@ def matching(postings: Postings, q, skip: np.ndarray | None = None, group: np.nd
     if isinstance(q, wq.Or):
         cheap = [s for s in q.subqueries if not isinstance(s, wq.Phrase)]
         found = [matching(postings, s, skip, group) for s in cheap]
-        out = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        out = unique(*found) if found else np.zeros(0, dtype=np.int64)
         for phrase in (s for s in q.subqueries if isinstance(s, wq.Phrase)):
             known = np.zeros(postings.n, dtype=bool) if skip is None else skip.copy()
             if group is not None:
@@ -35,7 +35,7 @@ def matching(postings: Postings, q, skip: np.ndarray | None = None, group: np.nd
                 known |= seen[group + 1]
             else:
                 known[out] = True
-            out = np.union1d(out, matching(postings, phrase, known, group))
+            out = unique(out, matching(postings, phrase, known, group))
         return out
     if isinstance(q, wq.And):
         out = None
@@ -62,7 +62,7 @@ def matching(postings: Postings, q, skip: np.ndarray | None = None, group: np.nd
         # once one of them holds the phrase
         found = []
         while len(out):
-            _values, first = np.unique(group[out], return_index=True)
+            _values, first = first_of_each(group[out])
             ok = verify(postings, q, out[first])
             found.append(ok)
             rest = np.ones(len(out), dtype=bool)
@@ -70,7 +70,7 @@ def matching(postings: Postings, q, skip: np.ndarray | None = None, group: np.nd
             if len(ok):
                 rest &= ~np.isin(group[out], group[ok])
             out = out[rest]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        return unique(*found) if found else np.zeros(0, dtype=np.int64)
     if q is wq.NullQuery:
         return np.zeros(0, dtype=np.int64)
     with postings._lock:  # anything else: Whoosh's own matcher
@@ -80,9 +80,26 @@ def verify(postings: Postings, q, candidates: np.ndarray) -> np.ndarray:
     """The candidates (each holding every word of the phrase `q`) where the phrase occurs."""
     if not len(candidates):
         return candidates
+    if q.slop == 1:
+        return _exact(postings, q, candidates)
     lists = [postings.positions(q.fieldname, w, candidates) for w in q.words]
     keep = [i for i in range(len(candidates)) if _phrase_at([ps[i] for ps in lists], q.slop)]
     return candidates[keep]
+
+
+def _exact(postings: Postings, q, candidates: np.ndarray) -> np.ndarray:
+    """Candidates where the words of `q` stand at consecutive positions, for all candidates at once:
+    (candidate, position of word i - i) pairs present for every word i."""
+    common = None
+    n = len(q.words)
+    for i, w in enumerate(q.words):
+        owner, pos = postings.flat_positions(q.fieldname, w, candidates)
+        # ascending (owners ascending, positions ascending in each); a phrase cannot start before 0
+        keys = sorted_unique((owner << 32) | (pos - i + n))
+        common = keys if common is None else np.intersect1d(common, keys, assume_unique=True)
+        if not len(common):
+            return candidates[:0]
+    return candidates[sorted_unique(common >> 32)]
 
 
 def _phrase_at(positions: list[list[int]], slop: int) -> bool:

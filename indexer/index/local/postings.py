@@ -1,23 +1,20 @@
 """Posting lists as numpy arrays, read straight from Whoosh's segment files.
 
 Whoosh's matchers walk a posting list one document at a time in Python; at archive scale a common
-word's list is most of the index, and a query touches several. Here a term's postings are decoded
-a block (128 postings) at a time — ids are delta-encoded, so a cumulative sum — and kept per
-index generation in a size-bounded cache; positions are decoded only for the passages a phrase
-check asks about. `matching.py` decides which passages match a query on these arrays and
-`ranker.py` scores them as Whoosh's BM25F would.
+word's list is most of the index, and a query touches several. Here a term's postings are read in
+one go per segment and decoded for all its blocks at once with numpy (blocks.decode_arrays; blocks
+of the layouts written before, a block at a time), and kept per index generation in a size-bounded
+cache; its positions are decoded the same way the first time a phrase check asks, and cached too.
+`matching.py` decides which passages match a query on these arrays and `ranker.py` scores them as
+Whoosh's BM25F would.
 
 This module reads Whoosh's on-disk postings through a few internals of whoosh-reloaded 2.7.5 (a
 frozen release): the term table's term info, the framing of blocks in the postings file (length,
-pickled info tuple, then data in indexer.index.local.blocks' layout or Whoosh's), the length columns.
+pickled info tuple, then data in indexer.index.local.blocks' layouts or Whoosh's), the length columns.
 """
 from __future__ import annotations
 
-import io
-import pickle
 import threading
-import zlib
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -26,11 +23,14 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from . import blocks
+from .codec import column_values
 
-CACHE_BYTES = 32 * 1024 * 1024
-BLOCK_CACHE = 1024  # blocks of positions (128 postings each) kept decoded
+CACHE_BYTES = 32 * 1024 * 1024  # decoded postings
+POSITIONS_CACHE_BYTES = 24 * 1024 * 1024  # decoded positions of the terms phrases were checked on
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+# columns of _Term.blocks
+LEAF, EXT_START, EXT_LEN, DATA_AT, DATA_LEN, COUNT, COMP = range(7)
 
 
 @dataclass
@@ -41,12 +41,46 @@ class _Term:
     docnums: np.ndarray
     weights: np.ndarray
     raw: np.ndarray  # index of each posting in the undeleted list (block lookup)
-    blocks: np.ndarray  # per block: leaf number, data offset, data length, compression
+    blocks: np.ndarray  # per block: leaf, its extent's start and length, data offset and length in it, n, comp
     starts: np.ndarray  # first raw index of each block
 
     @property
     def nbytes(self) -> int:
         return self.docnums.nbytes + self.weights.nbytes + self.raw.nbytes + self.blocks.nbytes + self.starts.nbytes
+
+
+# np.unique (and union1d, which uses it) hashes in numpy 2.4: ten to fifty times slower than sorting
+# integers, and it was a quarter of the time of a phrase over common words
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique of an ascending array."""
+    if len(a) < 2:
+        return a
+    return a[np.concatenate(([True], a[1:] != a[:-1]))]
+
+
+def unique(*arrays: np.ndarray) -> np.ndarray:
+    """np.unique of the arrays' values together, by sorting."""
+    a = np.sort(np.concatenate(arrays)) if len(arrays) > 1 else np.sort(arrays[0])
+    return sorted_unique(a)
+
+
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True), by sorting."""
+    order = np.argsort(values, kind="stable")
+    v = values[order]
+    new = np.ones(len(v), dtype=bool)
+    np.not_equal(v[1:], v[:-1], out=new[1:])
+    inverse = np.empty(len(v), dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return v[new], inverse
+
+
+def first_of_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_index=True): each value once, ascending, and where it first occurs."""
+    order = np.argsort(values, kind="stable")
+    v = values[order]
+    keep = np.concatenate(([True], v[1:] != v[:-1])) if len(v) else np.zeros(0, dtype=bool)
+    return v[keep], order[keep]
 
 
 class Postings:
@@ -62,7 +96,8 @@ class Postings:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._lengths: dict[str, np.ndarray] = {}
-        self._blocks: OrderedDict = OrderedDict()  # decoded posting values of recently read blocks
+        self._positions: OrderedDict = OrderedDict()
+        self._positions_bytes = 0
         self._virtual: dict = {}
 
     def add_virtual_field(self, field: str, lookup) -> None:
@@ -74,7 +109,8 @@ class Postings:
         with self._lock:
             self._cache.clear()
             self._cache_bytes = 0
-            self._blocks.clear()
+            self._positions.clear()
+            self._positions_bytes = 0
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -105,23 +141,22 @@ class Postings:
         if field in self._virtual:
             d = np.asarray(self._virtual[field](term), dtype=np.int64)
             return _Term(field, d, np.ones(len(d), dtype=np.float32), np.zeros(len(d), dtype=np.int32),
-                         np.zeros((0, 4), dtype=np.int64), np.zeros(1, dtype=np.int64))
+                         np.zeros((0, 7), dtype=np.int64), np.zeros(1, dtype=np.int64))
         return self._read_engine(field, term)
 
     def _read_engine(self, field: str, term: str) -> "_Term":
-        # One read of the term's whole extent per segment, its blocks parsed here: Whoosh's
+        # One read of the term's whole extent per segment, its blocks decoded together: Whoosh's
         # matcher reads each block header in a dozen small reads and decodes positions with ids.
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        counts: list[int] = []
-        bases: list[int] = []
-        where = array("q")  # per block: leaf number, data offset, data length, compression
+        where: list[np.ndarray] = []
         tbytes = term.encode("utf-8")
+        boost = self.reader.schema[field].format.field_boost
         for leaf_no, (leaf, offset) in enumerate(self.leaves):
             if (field, term) not in leaf:
                 continue
             info = leaf._terms.term_info(field, tbytes)
-            if info.is_inlined():  # Whoosh never inlines (see engine.py), but a segment could
+            if info.is_inlined():  # Whoosh never inlines (see codec.py), but a segment could
                 raise ValueError(f"inlined postings not supported: {field}:{term}")
             start, length = info.extent()
             if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the unpacked tuple
@@ -129,76 +164,85 @@ class Postings:
             buf = leaf._terms._postfile.get(start, length)
             if buf[:4] != WHOOSH3_HEADER_MAGIC:
                 raise ValueError(f"not a posting list: {field}:{term}")
-            view, stream, pos = memoryview(buf), io.BytesIO(buf), 4
-            while True:
-                size = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
-                stream.seek(pos + 4)
-                n, _maxid, _maxweight, comp = pickle.load(stream)[:4]
-                data_at, end = stream.tell(), pos + 4 + abs(size)
-                d, w = _ids_weights(view[data_at:end], n, comp)
-                ids.append(d)
-                weights.append(w if isinstance(w, np.ndarray) else np.full(n, w, dtype=np.float32))
-                counts.append(n)
-                bases.append(offset)
-                where.extend((leaf_no, start + data_at, end - data_at, comp))
-                if size < 0:  # the last block
-                    break
-                pos = end
-        if not counts:
-            return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 4), dtype=np.int64),
+            rows = blocks.walk(buf)
+            if (rows[:, 3] & blocks.ARRAYS).all():
+                d, counts, _s, _f = blocks.decode_arrays(np.frombuffer(buf, dtype=np.uint8), rows[:, 0], rows[:, 2],
+                                                         False)
+                ids.append(d + offset)
+                weights.append((counts * boost).astype(np.float32))
+            else:
+                view = memoryview(buf)
+                for data_at, data_len, n, comp in rows.tolist():
+                    d, w = blocks.ids_weights(view[data_at:data_at + data_len], n, comp, boost)
+                    ids.append(d + offset)
+                    weights.append(w)
+            where.append(np.column_stack([np.full(len(rows), leaf_no), np.full(len(rows), start),
+                                          np.full(len(rows), length), rows]))
+        if not ids:
+            return _Term(field, *_EMPTY, np.zeros(0, dtype=np.int32), np.zeros((0, 7), dtype=np.int64),
                          np.zeros(1, dtype=np.int64))
-        counts_arr = np.array(counts, dtype=np.int64)
-        starts = np.concatenate([[0], np.cumsum(counts_arr)])
-        running = np.cumsum(np.concatenate(ids))
-        # ids are delta-coded within each block, from 0: undo the running sum across blocks
-        before = np.concatenate([[0], running[starts[1:-1] - 1]])
-        d = running - np.repeat(before, counts_arr) + np.repeat(np.array(bases, dtype=np.int64), counts_arr)
-        w = np.concatenate(weights).astype(np.float32, copy=False)
+        table = np.concatenate(where)
+        starts = np.concatenate([[0], np.cumsum(table[:, COUNT])])
+        d = np.concatenate(ids)
+        w = np.concatenate(weights)
         raw = np.arange(len(d), dtype=np.int32)
         live = ~self.deleted[d]
         if not live.all():
             d, w, raw = d[live], w[live], raw[live]
-        blocks_arr = np.frombuffer(where, dtype=np.int64).reshape(-1, 4).copy()
-        return _Term(field, d, w, raw, blocks_arr, starts)
+        return _Term(field, d, w, raw, table, starts)
 
     def positions(self, field: str, term: str, docnums: np.ndarray) -> list[list[int]]:
         """The term's positions in each of `docnums` (which must all contain it)."""
+        owner, flat = self.flat_positions(field, term, docnums)
+        starts = np.searchsorted(owner, np.arange(len(docnums) + 1))
+        return blocks.split_lists(starts, flat)
+
+    def flat_positions(self, field: str, term: str, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The term's positions in `docnums` (which must all contain it, in any order), as one array,
+        with the index in `docnums` of each."""
+        if not len(docnums):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         e = self._entry(field, term)
         raw = e.raw[np.searchsorted(e.docnums, docnums)]
-        blk = np.searchsorted(e.starts, raw, side="right") - 1
-        decode = self.reader.schema[field].format.decode_positions
-        out: list = [None] * len(raw)
-        order = np.argsort(blk, kind="stable")
-        bounds = np.flatnonzero(np.diff(blk[order])) + 1
-        with self._lock:
-            for group in np.split(order, bounds):
-                if not len(group):
-                    continue
-                b = int(blk[group[0]])
-                values = self._block_values(field, term, e, b)
-                first = int(e.starts[b])
-                for i, r in zip(group.tolist(), raw[group].tolist()):
-                    out[i] = decode(values[r - first])
-        return out
+        first, flat = self._term_positions(field, term, e)
+        c = first[raw + 1] - first[raw]
+        owner = np.repeat(np.arange(len(docnums)), c)
+        return owner, flat[np.repeat(first[raw] - (np.cumsum(c) - c), c) + np.arange(int(c.sum()))]
 
-    def _block_values(self, field: str, term: str, e: "_Term", b: int) -> tuple:
-        """The decoded posting values of one block (cached; call with the lock held)."""
-        key = (field, term, b)
-        values = self._blocks.get(key)
-        if values is None:
-            leaf_no, offset, length, comp = e.blocks[b].tolist()
-            data = self.leaves[leaf_no][0]._terms._postfile.get(offset, length)
-            n = int(e.starts[b + 1] - e.starts[b])
-            if comp & blocks.SPLIT:
-                values = blocks.values(data, n, comp)
-            else:
-                values = _whoosh_block(data, comp)[2]
-            self._blocks[key] = values
-            if len(self._blocks) > BLOCK_CACHE:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(key)
-        return values
+    def _term_positions(self, field: str, term: str, e: "_Term") -> tuple[np.ndarray, np.ndarray]:
+        """Every posting's first index in the term's flat positions (one more at the end), and the flat
+        positions: all blocks decoded together per segment, once, then cached by size (phrases over
+        common words ask for positions again and again, batch after batch of candidates)."""
+        key = (field, term)
+        with self._lock:
+            hit = self._positions.get(key)
+            if hit is not None:
+                self._positions.move_to_end(key)
+                return hit
+            counts, flats = [], []
+            decode = self.reader.schema[field].format.decode_positions
+            for leaf_no in sorted_unique(e.blocks[:, LEAF]).tolist():
+                rows = e.blocks[e.blocks[:, LEAF] == leaf_no]
+                buf = self.leaves[leaf_no][0]._terms._postfile.get(int(rows[0, EXT_START]), int(rows[0, EXT_LEN]))
+                if (rows[:, COMP] & blocks.ARRAYS).all():
+                    _i, _c, s, f = blocks.decode_arrays(np.frombuffer(buf, dtype=np.uint8), rows[:, DATA_AT],
+                                                        rows[:, COUNT], True)
+                    counts.append(np.diff(s))
+                    flats.append(f)
+                    continue
+                for data_at, data_len, n, comp in rows[:, DATA_AT:].tolist():
+                    s, f = blocks.positions(buf[data_at:data_at + data_len], n, comp, decode)
+                    counts.append(np.diff(s))
+                    flats.append(f)
+            first = np.zeros(sum(map(len, counts)) + 1, dtype=np.int32)
+            np.cumsum(np.concatenate(counts), out=first[1:])
+            flat = np.concatenate(flats).astype(np.int32)
+            self._positions[key] = found = (first, flat)
+            self._positions_bytes += first.nbytes + flat.nbytes
+            while self._positions_bytes > POSITIONS_CACHE_BYTES and len(self._positions) > 1:
+                _k, (a, b) = self._positions.popitem(last=False)
+                self._positions_bytes -= a.nbytes + b.nbytes
+        return found
 
     def lengths(self, field: str) -> np.ndarray:
         """Every passage's length in a field, as Whoosh's scorer sees it (byte-encoded)."""
@@ -208,7 +252,7 @@ class Postings:
                 parts = []
                 for leaf, _offset in self.leaves:
                     col = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                    raw = np.frombuffer(bytes(col.load()), dtype=np.uint8) if col is not None else \
+                    raw = column_values(col, leaf.doc_count_all(), np.uint8) if col is not None else \
                         np.zeros(leaf.doc_count_all(), dtype=np.uint8)
                     parts.append(_LENGTHS[raw])
                 got = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
@@ -234,16 +278,3 @@ class Postings:
         return d, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / avgfl)))
 
 
-def _whoosh_block(data, comp: int) -> tuple:
-    """(ids, weights, values) of a block in Whoosh's own layout (one pickled tuple)."""
-    return pickle.loads(zlib.decompress(data) if comp else bytes(data))
-
-
-def _ids_weights(data, n: int, comp: int) -> tuple[np.ndarray, np.ndarray | float]:
-    """A block's id deltas and weights (an array, or one float for all), in either layout."""
-    if comp & blocks.SPLIT:
-        return blocks.ids_weights(data, n)
-    ids, weights, _values = _whoosh_block(data, comp)
-    if weights is None:
-        weights = 1.0
-    return np.array(ids, dtype=np.int64), weights if isinstance(weights, float) else np.array(weights, dtype=np.float32)

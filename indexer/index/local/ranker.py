@@ -5,7 +5,7 @@ import numpy as np
 from whoosh import query as wq
 
 from .matching import verify
-from .postings import Postings
+from .postings import Postings, unique, unique_inverse
 
 
 class _Sum:
@@ -31,7 +31,7 @@ class _Sum:
         if self.base is None:
             d = np.concatenate([p[0] for p in self._pairs]) if self._pairs else np.zeros(0, dtype=np.int64)
             s = np.concatenate([p[1] for p in self._pairs]) if self._pairs else np.zeros(0)
-            self.docs, idx = np.unique(d, return_inverse=True)
+            self.docs, idx = unique_inverse(d)
             self.scores = np.bincount(idx, weights=s, minlength=len(self.docs)) if len(d) else np.zeros(0)
 
     @property
@@ -67,7 +67,7 @@ class _Sum:
         found = [self.docs] if self.base is None else [np.nonzero(self.base)[0]]
         found += [cands for _q, cands, _b in self.phrases]
         found += [p.candidates() for parts in self.maxes for p in parts]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        return unique(*found) if found else np.zeros(0, dtype=np.int64)
 
     def exact(self, p: Postings, docnums: np.ndarray) -> np.ndarray:
         """Each passage's score (sorted docnums), its phrases verified."""
@@ -108,7 +108,7 @@ class Ranker:
         for _q, cands, bonus in self.sum.phrases:
             self.bound[cands] += bonus
         if self.sum.maxes:
-            cands = np.unique(np.concatenate([p.candidates() for parts in self.sum.maxes for p in parts]))
+            cands = unique(*[p.candidates() for parts in self.sum.maxes for p in parts])
             for parts in self.sum.maxes:
                 self.bound[cands] += np.max([p.bound_of(cands) for p in parts], axis=0)
         self.pool = np.nonzero(allowed & (self.bound > 0))[0]

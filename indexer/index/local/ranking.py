@@ -15,7 +15,7 @@ import numpy as np
 from indexer.search.plan import QueryPlan
 
 from .matcher import Matcher
-from .postings import Postings
+from .postings import Postings, first_of_each, unique
 from .queries import FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, scoring_query
 from .ranker import Ranker
 
@@ -56,24 +56,24 @@ class Ranking:
         ranker = self._ranker(plan, allowed, pids)
         fuzzy = self._near_match_bonus(plan, allowed)
         limit = max(50, need * 6)
-        while True:
+        while True:  # arrays, not a dict and a sort of Python tuples: the bonus can reach every passage
             top = ranker.top(limit)
-            scored = top
-            if fuzzy:
-                total_score = dict(scored)
-                for docnum, extra in fuzzy.items():
-                    total_score[docnum] = total_score.get(docnum, 0.0) + extra
-                scored = sorted(total_score.items(), key=lambda x: (-x[1], pids[x[0]]))
+            d = np.array([x for x, _s in top], dtype=np.int64)
+            sc = np.array([x for _d, x in top], dtype=np.float64)
+            if len(fuzzy[0]):
+                d, sc = _plus(d, sc, *fuzzy)
+                by = np.lexsort((pids[d], -sc))
+                d, sc = d[by], sc[by]
             if preferred is not None:
-                scored = sorted(((dn, sc * (FILTER_PASSAGE_BOOST if preferred[pids[dn]] else 1.0)) for dn, sc in scored),
-                                key=lambda x: (-x[1], pids[x[0]]))
-            order: list[int] = []
-            seen: set[int] = set()
-            for docnum, _score in scored:
-                d = int(self.docnum_row[docnum])
-                if d >= 0 and mask[d] and d not in seen:
-                    seen.add(d)
-                    order.append(d)
+                sc = sc * np.where(preferred[pids[d]], FILTER_PASSAGE_BOOST, 1.0)
+                by = np.lexsort((pids[d], -sc))
+                d, sc = d[by], sc[by]
+            rows = self.docnum_row[d]
+            keep = rows >= 0
+            keep[keep] = mask[rows[keep]]
+            rows = rows[keep]
+            _u, first = first_of_each(rows)
+            order = rows[np.sort(first)].tolist()  # documents in order of their best passage
             if len(order) >= need or len(top) < limit:
                 break
             limit *= 4
@@ -94,7 +94,7 @@ class Ranking:
         return self._best_of_rows(ranker, rows, allowed, self._near_match_bonus(plan, allowed), preferred,
                                   per_document)
 
-    def _best_of_rows(self, ranker: Ranker, rows: list[int], allowed: np.ndarray, bonus: dict[int, float],
+    def _best_of_rows(self, ranker: Ranker, rows: list[int], allowed: np.ndarray, bonus: tuple,
                       preferred: np.ndarray | None, per_document: int) -> dict[int, list[tuple[int, float]]]:
         """Each document's best (pid, score)s among all its passages, those meeting the filters
         first: so a document shows the same excerpts whether it is listed by relevance or by date."""
@@ -102,8 +102,11 @@ class Ranking:
         page[rows] = True
         docnums = np.nonzero(self._allowed(page) & allowed)[0]
         scores = ranker.scores(docnums)
-        for k, docnum in enumerate(docnums.tolist()):
-            scores[k] += bonus.get(docnum, 0.0)
+        if len(bonus[0]):
+            i = np.searchsorted(bonus[0], docnums)
+            i[i >= len(bonus[0])] = 0
+            hit = bonus[0][i] == docnums
+            scores[hit] += bonus[1][i[hit]]
         pids = self.pids[docnums]
         first = preferred[pids] if preferred is not None else np.zeros(len(pids), dtype=bool)
         scores = np.where(first, scores * FILTER_PASSAGE_BOOST, scores)
@@ -118,13 +121,13 @@ class Ranking:
                 found.append((int(pids[k]), float(scores[k])))
         return best
 
-    def _near_match_bonus(self, plan: QueryPlan, allowed: np.ndarray) -> dict[int, float]:
+    def _near_match_bonus(self, plan: QueryPlan, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Extra score for passages holding most bigrams of a long clause (damaged text, low weight)
-        or of a Chinese string typed as a whole (the passage that reads as typed, or nearly);
-        `allowed` is by docnum."""
+        or of a Chinese string typed as a whole (the passage that reads as typed, or nearly), as
+        (docnums, bonus); `allowed` is by docnum."""
         specs = [(bigrams, need, FUZZY_BIGRAM_WEIGHT) for c in plan.positive for bigrams, need in c.fuzzy_bigrams()]
         specs += [(near[0], near[1], GROUP_BIGRAM_WEIGHT) for g in plan.groups if (near := g.near_bigrams())]
-        bonus: dict[int, float] = {}
+        bonus = None
         for bigrams, need, weight in specs:
             docnums = self.matcher.bigram_docnums(bigrams, need)
             subset = docnums[allowed[docnums]] if len(docnums) else docnums
@@ -139,7 +142,21 @@ class Ranking:
                 i[i >= len(d)] = 0
                 hit = d[i] == subset
                 total[hit] += s[i[hit]]
-            for docnum, score in zip(subset.tolist(), (total * weight).tolist()):
-                if score > 0:
-                    bonus[docnum] = bonus.get(docnum, 0.0) + score
-        return bonus
+            score = total * weight
+            if bonus is None:
+                bonus = np.zeros(len(allowed))
+            bonus[subset[score > 0]] += score[score > 0]
+        if bonus is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        docnums = np.flatnonzero(bonus)
+        return docnums, bonus[docnums]
+
+
+def _plus(d: np.ndarray, score: np.ndarray, bonus_d: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Passages scored (d, score) with a bonus (sorted docnums, amounts) added: passages with only a
+    bonus score it alone."""
+    u = unique(d, bonus_d)
+    total = np.zeros(len(u))
+    total[np.searchsorted(u, d)] = score
+    total[np.searchsorted(u, bonus_d)] += bonus
+    return u, total
