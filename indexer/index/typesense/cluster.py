@@ -213,20 +213,16 @@ class Cluster:
         """Change some fields of one record (its `id` among them)."""
         self._write(lambda c: c.collections[collection].documents[fields["id"]].update(fields))
 
-    def _node_clients(self):
-        return [connect([a], self.settings.api_key, SEARCH_TIMEOUT_S, retries=0) for a in self.settings.nodes]
-
     def wait_replicated(self, collection: str, documents: int, alias: str | None = None,
                         timeout: float = REPLICATION_WAIT_S) -> None:
         """Wait until every node that answers holds `documents` records of the collection (and, with
-        `alias`, points the alias at it): followers apply writes in the background, and a reader
-        sent to a lagging one must not miss a generation that was published. Nodes that do not
-        answer are left out (they catch up when they come back)."""
+        `alias`, points the alias at it): followers apply writes in the background, and a reader sent
+        to a lagging one must not miss a published generation. Nodes down catch up when they return."""
         e = _errors()
         deadline = time.monotonic() + timeout
         while True:
             lagging = []
-            for node in self._node_clients():
+            for node in (connect([a], self.settings.api_key, SEARCH_TIMEOUT_S, retries=0) for a in self.settings.nodes):
                 try:
                     ok = node.collections[collection].retrieve()["num_documents"] == documents
                     if ok and alias is not None:
