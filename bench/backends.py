@@ -32,9 +32,10 @@ import time
 from pathlib import Path
 
 from indexer.config import PROJECT_ROOT
+from indexer.index.procstat import rss_bytes
 
 from . import corpus_gen, procmon, query_bench
-from .procmon import peak_rss_bytes, rss_bytes, run_measured
+from .procmon import peak_rss_bytes, run_measured
 from .queries import query_mix
 
 SIZES = {"quick": 300, "10k": 10_000, "100k": 100_000, "300k": 300_000, "1m": 1_000_000}

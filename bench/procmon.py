@@ -5,23 +5,15 @@ main process alone), because `ru_maxrss` of children reports only the largest si
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.index.procstat import process_tree, rss_bytes
+
 SAMPLE_SECONDS = 0.05
-
-
-def rss_bytes(pid: int) -> int:
-    """Resident set size of one process, 0 when it is gone."""
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError, ValueError):
-        return 0
 
 
 def peak_rss_bytes(pid: int) -> int:
@@ -36,23 +28,8 @@ def peak_rss_bytes(pid: int) -> int:
 
 
 def descendants(pid: int) -> list[int]:
-    """The process's children, grandchildren, ... (Linux /proc/PID/task/TID/children)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            tasks = os.listdir(f"/proc/{p}/task")
-        except OSError:
-            continue
-        for t in tasks:
-            try:
-                with open(f"/proc/{p}/task/{t}/children") as f:
-                    kids = [int(k) for k in f.read().split()]
-            except OSError:
-                continue
-            out.extend(kids)
-            todo.extend(kids)
-    return out
+    """The process's children, grandchildren, ..."""
+    return process_tree(pid)[1:]
 
 
 @dataclass

@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from indexer.config import PROJECT_ROOT
+from indexer.index.procstat import rss_bytes
 
-from .procmon import peak_rss_bytes, rss_bytes
+from .procmon import peak_rss_bytes
 
 START_TIMEOUT = 300
 

@@ -33,6 +33,7 @@ from multiprocessing import connection
 from typing import Any, Callable, Iterable, Iterator
 
 from .lifetime import die_with_parent
+from .procstat import process_tree, pss_bytes, rss_bytes
 
 PROCESS_NAME = b"indexer-reader"  # in /proc/PID/comm, `ps` and `top`
 PR_SET_NAME = 15
@@ -79,45 +80,6 @@ def vm_bytes(pid: int | str = "self") -> int:
             return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
-
-
-def _rss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _pss_bytes(pid: int) -> int:
-    """Proportional set size: a shared page counted in fractions across its sharers (RSS when unknown)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) << 10
-    except (OSError, ValueError, IndexError):
-        pass
-    return _rss_bytes(pid)
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and its descendants."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            tasks = os.listdir(f"/proc/{p}/task")
-        except OSError:
-            continue
-        for t in tasks:
-            try:
-                with open(f"/proc/{p}/task/{t}/children") as f:
-                    todo.extend(int(k) for k in f.read().split())
-            except (OSError, ValueError):
-                pass
-    return out
 
 
 def _serve(conn, fn: Callable, parent: int, limits: Limits) -> None:
@@ -197,7 +159,7 @@ class ReaderPool:
         self.held = 0  # bytes of results waiting in `done`
         self.stopping = False
         self.last_guard = 0.0
-        self.host_bytes = _pss_bytes(os.getpid()) if limits.tree_bytes else 0  # what the build started from
+        self.host_bytes = pss_bytes(os.getpid()) if limits.tree_bytes else 0  # what the build started from
 
     # --- main thread -------------------------------------------------------------------------
 
@@ -365,15 +327,15 @@ class ReaderPool:
     def _guard_memory(self) -> None:
         """Over the tree's budget: stop the busy reader that holds the most (with its OCR process)."""
         live = [r for r in self.readers if not r.dead]
-        trees = {id(r): _tree(r.proc.pid) for r in live}
+        trees = {id(r): process_tree(r.proc.pid) for r in live}
         # RSS bounds PSS from above and costs a small read; PSS walks every mapping (smaps_rollup):
         # measured ten times a second it was a sixth of the build's main process and held the lock
         # the readers hand their results over under. Measure PSS only when the bound is over budget.
-        bound = _rss_bytes(os.getpid()) - self.host_bytes + sum(_rss_bytes(p) for t in trees.values() for p in t)
+        bound = rss_bytes(os.getpid()) - self.host_bytes + sum(rss_bytes(p) for t in trees.values() for p in t)
         if bound <= self.limits.tree_bytes:
             return
-        sizes = {id(r): sum(_pss_bytes(p) for p in trees[id(r)]) for r in live}
-        total = _pss_bytes(os.getpid()) - self.host_bytes + sum(sizes.values())
+        sizes = {id(r): sum(pss_bytes(p) for p in trees[id(r)]) for r in live}
+        total = pss_bytes(os.getpid()) - self.host_bytes + sum(sizes.values())
         if total <= self.limits.tree_bytes:
             return
         busy = [r for r in live if r.index is not None]

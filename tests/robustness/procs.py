@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.config import PROJECT_ROOT
+from indexer.index.procstat import process_tree
 
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
 PR_CAPBSET_DROP = 24
@@ -170,25 +171,6 @@ def parse_report(stdout: str) -> dict:
     return json.loads(stdout)
 
 
-def _tree(pid: int) -> list[int]:
-    """A process and its descendants (Linux /proc/PID/task/TID/children)."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            tasks = os.listdir(f"/proc/{p}/task")
-        except OSError:
-            continue
-        for t in tasks:
-            try:
-                with open(f"/proc/{p}/task/{t}/children") as f:
-                    todo.extend(int(k) for k in f.read().split())
-            except OSError:
-                pass
-    return out
-
-
 def _rss_pss(pid: int) -> tuple[int, int]:
     """Resident and proportional set size of one process in bytes (0, 0 when it is gone)."""
     rss = pss = 0
@@ -225,7 +207,7 @@ def measured_build(corpus: Path, index: Path, *more: str, ceiling: int, timeout:
     stopped = None
     try:
         while p.poll() is None:
-            pids = _tree(p.pid)
+            pids = process_tree(p.pid)
             sizes = [_rss_pss(pid) for pid in pids]
             peak_rss = max(peak_rss, sum(s[0] for s in sizes))
             peak_pss = max(peak_pss, sum(s[1] for s in sizes))
