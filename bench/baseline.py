@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
+
+from bench.jieba_speed import load_jieba
 
 FACETS = {"year": "years", "partner": "partners", "topic": "topics", "lang": "lang"}
 
@@ -31,14 +31,6 @@ def _schema():
                   content=TEXT(analyzer=analyzer, stored=True), years=KEYWORD(commas=True, stored=True),
                   partners=KEYWORD(commas=True, stored=True), topics=KEYWORD(commas=True, stored=True),
                   lang=ID(stored=True), date=ID(stored=True, sortable=True))
-
-
-def _jieba_quiet(tmp: Path) -> None:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = str(tmp)
-    jieba.initialize()
 
 
 def documents(generation: Path):
@@ -63,7 +55,7 @@ def build(generation: Path, out: Path) -> dict:
     """Index the documents of `generation` into `out`; seconds and bytes of the indexing alone."""
     from whoosh import index
 
-    _jieba_quiet(Path(tempfile.mkdtemp(prefix="bench-jieba-")))
+    load_jieba()
     docs = list(documents(generation))
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -145,7 +137,7 @@ def main(argv=None) -> int:
         return 0
     from waitress import serve
 
-    _jieba_quiet(Path(tempfile.mkdtemp(prefix="bench-jieba-")))
+    load_jieba()
     serve(create_app(a.index), host="127.0.0.1", port=a.port, threads=a.threads, _quiet=True)
     return 0
 

@@ -41,7 +41,9 @@ def _fold_char(ch: str) -> str:
 def fold(text: str) -> str:
     """NFKC width folding and Traditional→Simplified, keeping the length so offsets map back
     (invisible characters are kept: see INVISIBLE)."""
-    nf = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text  # NFKC and Traditional→Simplified leave ASCII as it is
+    nf = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     if len(nf) != len(text):
         nf = "".join(_fold_char(c) for c in text)
     out = _T2S.convert(nf)

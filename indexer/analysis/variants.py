@@ -16,6 +16,7 @@ must fall inside the name, and a shortened name followed by 族 or 语 names a p
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
@@ -283,6 +284,7 @@ class TagVariants:
             return []
         found = []
         n_text = len(compact)
+        starts = [ts for ts, _te in taken]  # taken spans are sorted and do not overlap
         for end, (alen, entries) in self.anchors.iter(compact):
             a_start = end - alen + 1
             for name, side, targets in entries:
@@ -290,10 +292,14 @@ class TagVariants:
                 for size in (n, n - 1, n + 1):
                     s = a_start if side == "L" else end + 1 - size
                     e = s + size
-                    if s < 0 or e > n_text:
+                    # a slip keeps the name's first and last characters: most windows end here
+                    if s < 0 or e > n_text or compact[s] != name[0] or compact[e - 1] != name[-1]:
                         continue
                     window = compact[s:e]
-                    if window == name or any(s < te and ts < e for ts, te in taken):
+                    if window == name:
+                        continue
+                    i = bisect_left(starts, e)  # the last taken span starting before e overlaps if it ends after s
+                    if i and taken[i - 1][1] > s:
                         continue
                     if self._is_slip(window, name):
                         found.append((s, e, targets))

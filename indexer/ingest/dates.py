@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -71,9 +72,12 @@ def years_in(text: str) -> list[int]:
     return sorted(y for y in years if YEAR_MIN <= y <= YEAR_MAX)
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
 def _has_latin_prose(text: str) -> bool:
     # bare years ("in 2003") are trusted in English prose only; in Chinese a bare number is a quantity
-    return len(re.findall(r"[A-Za-z]{3,}", text)) >= 3
+    return next(islice(_LATIN_WORD.finditer(text), 2, None), None) is not None  # three words or more
 
 
 def _fmt(y: int, m: int | None = None, d: int | None = None) -> str:

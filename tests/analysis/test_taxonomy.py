@@ -169,4 +169,7 @@ def _compact_reference(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("中国 \u3000\n\tab1。\u00a0") + ["\U00020001"]), max_size=20))
 def test_compact_drops_only_spaces_beside_han_and_maps_back(text):
-    assert _compact(text) == _compact_reference(text)
+    compact, where = _compact(text)
+    expected, expected_where = _compact_reference(text)
+    assert compact == expected
+    assert [where[i] for i in range(len(compact))] == expected_where
