@@ -85,7 +85,8 @@ def word_tokens(text: str, mode: str = "index", only: set[str] | None = None) ->
     pos = -1
     for w, s, e in seg.tokenize(joined, False):
         c = w[0]
-        if "\u4e00" <= c <= "\u9fff" or is_han(c):
+        # the main Han block tested inline, is_han only beyond it (a call per space and comma was slow)
+        if "\u4e00" <= c <= "\u9fff" or (c >= "\u3400" and is_han(c)):
             pos += 1
             if only is None or w in only:
                 append((w, pos, s, e))
@@ -127,6 +128,11 @@ def _ocr_confusions() -> dict[str, str]:
     return {wrong: right for right, wrongs in spec.items() for wrong in wrongs}
 
 
+@lru_cache(maxsize=1)
+def _confusable() -> frozenset[str]:
+    return frozenset(_ocr_confusions())
+
+
 @lru_cache(maxsize=200_000)
 def _repairs_a_word(bigram: str, i: int, right: str) -> bool:
     seg = get_segmenter()
@@ -137,9 +143,9 @@ def ocr_repair_run(run: str) -> str:
     """A run of Han characters with OCR confusions undone: a character is replaced when that turns
     a neighbouring non-word bigram into a dictionary word (世界悔关细织 → 世界海关组织); real words
     are left alone (中间, 同意, 使用)."""
-    table = _ocr_confusions()
-    if not any(c in table for c in run):
+    if _confusable().isdisjoint(run):
         return run
+    table = _ocr_confusions()
     chars = list(run)
     for i, c in enumerate(run):
         right = table.get(c)
@@ -156,19 +162,29 @@ def ocr_repair(bigram: str) -> str:
     return ocr_repair_run(bigram)
 
 
-def bigram_tokens(text: str) -> list[tuple[str, int, int, int]]:
-    """(bigram, position, start, end) over runs of Han characters, OCR confusions repaired."""
-    joined, where = joined_text(text)
-    out: list[tuple[str, int, int, int]] = []
+def bigram_runs(text: str) -> list[tuple[str, int, int]]:
+    """(run, first position, start in the joined text) of each run of Han characters, OCR
+    confusions repaired: the bigram view before it is cut into bigrams (the index builder codes
+    the bigrams of whole runs at once)."""
+    joined, _where = joined_text(text)
+    out: list[tuple[str, int, int]] = []
     pos = 0
     for m in _HAN_RUN.finditer(joined):
-        run, i = ocr_repair_run(m.group()), m.start()
+        run = ocr_repair_run(m.group())
+        out.append((run, pos, m.start()))
+        pos += 2 if len(run) == 1 else len(run)  # one gap so phrases do not run across punctuation
+    return out
+
+
+def bigram_tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(bigram, position, start, end) over runs of Han characters, OCR confusions repaired."""
+    _joined, where = joined_text(text)
+    out: list[tuple[str, int, int, int]] = []
+    for run, pos, i in bigram_runs(text):
         if len(run) == 1:
             out.append((run, pos, i, i + 1))
-            pos += 2
-            continue
-        out.extend((run[k : k + 2], pos + k, i + k, i + k + 2) for k in range(len(run) - 1))
-        pos += len(run)  # one gap so phrases do not run across punctuation
+        else:
+            out.extend((run[k : k + 2], pos + k, i + k, i + k + 2) for k in range(len(run) - 1))
     if where is not None:
         out = [(t, p, where[s], where[e - 1] + 1) for t, p, s, e in out]
     return out

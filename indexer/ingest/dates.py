@@ -33,6 +33,18 @@ _EN_DATE = re.compile(
     re.I,
 )
 _EN_YEAR = re.compile(r"(?<![\d.,/-])\b" + _Y + r"\b(?![\d%年.,]\d)")
+# what every English month name starts with; under re.I, ſ matches s and ı matches i
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_CASE_ODDITIES = str.maketrans({"ſ": "s", "ı": "i"})
+
+
+def _names_a_month(text: str) -> bool:
+    """False when no English month name can match in `text`: the month patterns (case-insensitive,
+    tried at every position) are then not run at all."""
+    lower = text.lower()
+    if not lower.isascii():
+        lower = lower.translate(_CASE_ODDITIES)
+    return any(stem in lower for stem in _MONTH_STEMS)
 
 
 # a target or deadline, not a date of the text: "by 2020", "力争2020年前", "到2017年底"
@@ -61,7 +73,7 @@ def years_in(text: str) -> list[int]:
     for m in _NUM_DATE.finditer(text):
         if 1 <= int(m.group(3)) <= 12 and not in_passing(text, m.start(), m.end()):
             years.add(int(m.group(1)))
-    for m in _EN_DATE.finditer(text):
+    for m in _EN_DATE.finditer(text) if _names_a_month(text) else ():
         if not in_passing(text, m.start(), m.end()):
             years.add(int(m.group(4)))
     if _has_latin_prose(text):
@@ -374,17 +386,18 @@ def find_dates(text: str) -> list[DateMention]:
             qualifier = q.group(1)
         add(DateMention(m.start(), end, y, mo, d, end_mo, end_d, qualifier=qualifier))
     en_dates = latin and digit
-    for m in _M_EN_DMY.finditer(text) if en_dates else ():
+    en_months = en_dates and _names_a_month(text)
+    for m in _M_EN_DMY.finditer(text) if en_months else ():
         y, mo = int(m.group(4)), _MONTHS[m.group(3).lower().rstrip(".")]
         d, d2 = int(m.group(1)), int(m.group(2)) if m.group(2) else None
         if 1 <= d <= 31:
             add(DateMention(m.start(), m.end(), y, mo, d, None, d2 if d2 and d < d2 <= 31 else None))
-    for m in _M_EN_MDY.finditer(text) if en_dates else ():
+    for m in _M_EN_MDY.finditer(text) if en_months else ():
         y, mo = int(m.group(4)), _MONTHS[m.group(1).lower().rstrip(".")]
         d, d2 = int(m.group(2)), int(m.group(3)) if m.group(3) else None
         if 1 <= d <= 31:
             add(DateMention(m.start(), m.end(), y, mo, d, None, d2 if d2 and d < d2 <= 31 else None))
-    for m in _M_EN_MY.finditer(text) if en_dates else ():
+    for m in _M_EN_MY.finditer(text) if en_months else ():
         word = m.group(1)
         if word.lower().rstrip(".") in ("may", "march") and word[0].islower():
             continue  # "may 2004" in running text is rare; "you may 2..." is not a date
@@ -418,7 +431,7 @@ def find_dates(text: str) -> list[DateMention]:
                     end, end_mo, end_d = rng.end(), (e_mo if rng.group(1) else None), e_d
         add(DateMention(m.start(), end, None, mo, d, end_mo, end_d, relative="no-year",
                         qualifier=None if d else m.group(3)))
-    on = latin and digit and ("on " in text or "On " in text)
+    on = en_months and ("on " in text or "On " in text)
     for m in _M_EN_DM.finditer(text) if on else ():
         mo = _MONTHS.get(m.group(2).lower().rstrip("."))
         if mo and 1 <= int(m.group(1)) <= 31:

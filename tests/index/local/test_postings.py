@@ -153,19 +153,23 @@ def test_a_segment_merged_from_many_spilled_runs_holds_what_one_run_holds(tmp_pa
 
 
 def test_bigrams_coded_as_integers_sort_as_their_strings():
-    """The bigram field's tokens, coded as integers, give the runs the dictionary path gives."""
+    """The bigram field's tokens, coded as integers from runs of Han characters, give the runs the
+    dictionary path gives from the bigrams themselves."""
     import random
 
-    from indexer.analysis.tokens import bigram_tokens
+    from indexer.analysis.tokens import bigram_runs, bigram_tokens
     from indexer.index.local import runs
 
     rng = random.Random(3)
     pool = "海关合作世界组织一二三悔关细织、 \nab"
     by_code, by_dict = runs._Bigrams(), runs._Tokens()
+    lone = 0
     for _ in range(300):
-        tokens = bigram_tokens("".join(rng.choice(pool) for _ in range(rng.randrange(0, 60))))
-        assert by_code.add(tokens) == by_dict.add(tokens)
-    assert by_code.odd, "single-character terms were drawn"
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 60)))
+        tokens = bigram_tokens(text)
+        assert by_code.add_runs(bigram_runs(text)) == by_dict.add(tokens)
+        lone += sum(len(t) == 1 for t, *_rest in tokens)
+    assert lone, "single-character terms were drawn"
     a, b = by_code.sorted(7, True), by_dict.sorted(7, True)
     assert a.keys() == b.keys()
     for key in a:
