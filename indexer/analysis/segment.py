@@ -52,10 +52,30 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-class _Rjieba:
+class _Segmenter:
+    """What both back ends add to their segmentation: sub-words of compounds, remembered per word."""
+
+    MEMO = 100_000  # words whose sub-words are remembered (a corpus repeats its words): ~20 MB
+
+    def subwords(self, word: str) -> tuple[tuple[str, int], ...]:
+        """(sub-word, offset) of the dictionary words of two and three characters inside `word`,
+        as jieba's search mode finds them: by length, then from the left."""
+        memo = self._subwords
+        hit = memo.get(word)
+        if hit is None:
+            n = len(word)
+            hit = tuple((word[i : i + k], i) for k in (2, 3) for i in range(n - k + 1)
+                        if word[i : i + k] != word and self.has_word(word[i : i + k]))
+            if len(memo) < self.MEMO:
+                memo[word] = hit
+        return hit
+
+
+class _Rjieba(_Segmenter):
     def __init__(self):
         import rjieba
 
+        self._subwords: dict[str, tuple] = {}
         self._j = rjieba.Jieba()
         for word, freq in domain_words():
             self._j.add_word(word, freq, None)
@@ -67,12 +87,13 @@ class _Rjieba:
         return self._j.has_word(word)
 
 
-class _Jieba:
+class _Jieba(_Segmenter):
     def __init__(self, cache_dir: Path):
         import logging
 
         import jieba
 
+        self._subwords: dict[str, tuple] = {}
         jieba.setLogLevel(logging.WARNING)
         self._t = jieba.Tokenizer()
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -94,11 +94,8 @@ def word_tokens(text: str, mode: str = "index", only: set[str] | None = None) ->
             if with_subwords and n > 2:
                 # the dictionary words inside a compound, as jieba's search mode finds them
                 if wanted_subwords is None:
-                    for k in (2, 3):
-                        for i in range(n - k + 1):
-                            gram = w[i : i + k]
-                            if gram != w and seg.has_word(gram):
-                                append((gram, pos, s + i, s + i + k))
+                    for gram, i in seg.subwords(w):
+                        append((gram, pos, s + i, s + i + len(gram)))
                 else:
                     for gram in wanted_subwords:
                         if gram == w or len(gram) > n:

@@ -57,6 +57,7 @@ class Lab:
         self.phases: Counter = Counter()
         self.trials = Counter()
         self.exit_seconds: list[float] = []
+        self.log: list[str] = []  # one line per trial, shown when too few trials landed
         self.rng = random.Random(SEED)
 
     def estimate(self, mode: str) -> float:
@@ -100,6 +101,9 @@ class Lab:
                 stopped = False
             code = p.wait(timeout=120)
             self.exit_seconds.append(time.monotonic() - signalled)
+            self.log.append(f"{signal.Signals(sig).name} trial {n}: {mode}, estimate {usual:.2f} s, signal after "
+                            f"{signalled - started:.2f} s, {'stopped' if stopped else 'already finished'}, exit {code} "
+                            f"after {time.monotonic() - started:.2f} s")
             deadline = time.monotonic() + 10
             while procs.group_members(p.pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -155,7 +159,8 @@ def test_kill_9_at_random_moments_loses_nothing(lab):
     while lab.trials["SIGKILL"] < wanted and n < 3 * wanted:  # a build that finished first is not a crash
         lab.trial(signal.SIGKILL, n)
         n += 1
-    assert lab.trials["SIGKILL"] >= wanted, f"only {lab.trials['SIGKILL']} builds were still running when killed"
+    assert lab.trials["SIGKILL"] >= wanted, \
+        f"only {lab.trials['SIGKILL']} builds were still running when killed:\n" + "\n".join(lab.log)
     figures.record("crash", seed=SEED, kill9_trials_survived=lab.trials["SIGKILL"],
                    documents_per_version={"A": lab.refs["A"]["documents"], "B": lab.refs["B"]["documents"]},
                    usual_build_seconds={k: round(statistics.median(v), 2) for k, v in lab.seconds.items() if v})
@@ -167,7 +172,8 @@ def test_ctrl_c_at_random_moments_exits_cleanly_and_loses_nothing(lab):
     while lab.trials["SIGINT"] < wanted and n < 3 * wanted:
         lab.trial(signal.SIGINT, n)
         n += 1
-    assert lab.trials["SIGINT"] >= wanted, f"only {lab.trials['SIGINT']} builds were still running at Ctrl-C"
+    assert lab.trials["SIGINT"] >= wanted, \
+        f"only {lab.trials['SIGINT']} builds were still running at Ctrl-C:\n" + "\n".join(lab.log)
     figures.record("crash", seed=SEED, sigint_trials_survived=lab.trials["SIGINT"], phases=dict(lab.phases),
                    builds_that_finished_before_the_signal=lab.trials["finished first"],
                    slowest_exit_after_signal_s=round(max(lab.exit_seconds), 2))
