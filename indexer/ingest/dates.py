@@ -34,7 +34,7 @@ _EN_DATE = re.compile(
 )
 _EN_YEAR = re.compile(r"(?<![\d.,/-])\b" + _Y + r"\b(?![\d%年.,]\d)")
 # what every English month name starts with; under re.I, ſ matches s and ı matches i
-_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_STEM = re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")  # in lower case: no re.I
 _CASE_ODDITIES = str.maketrans({"ſ": "s", "ı": "i"})
 
 
@@ -42,9 +42,9 @@ def _names_a_month(text: str) -> bool:
     """False when no English month name can match in `text`: the month patterns (case-insensitive,
     tried at every position) are then not run at all."""
     lower = text.lower()
-    if not lower.isascii():
+    if "ſ" in lower or "ı" in lower:
         lower = lower.translate(_CASE_ODDITIES)
-    return any(stem in lower for stem in _MONTH_STEMS)
+    return _MONTH_STEM.search(lower) is not None
 
 
 # a target or deadline, not a date of the text: "by 2020", "力争2020年前", "到2017年底"

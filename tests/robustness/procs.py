@@ -53,6 +53,17 @@ def as_ordinary_user() -> dict:
     return {"preexec_fn": _drop_file_read_override} if os.geteuid() == 0 else {}
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def as_from_a_terminal() -> dict:
+    """subprocess arguments for a child that Ctrl-C stops, as when started from a terminal, even when
+    the tests themselves run as a background job (a shell starts those with SIGINT ignored, and
+    an ignored signal stays ignored across fork and exec)."""
+    return {"preexec_fn": _interruptible}
+
+
 def permissions_apply(probe_dir: Path) -> bool:
     """True when a child started with `as_ordinary_user()` is refused a file with mode 000."""
     probe = probe_dir / "probe-unreadable"

@@ -82,7 +82,8 @@ class Lab:
         with open(out, "wb") as fo, open(err, "wb") as fe:
             p = subprocess.Popen(procs.build_cmd(self.corpus, self.index, "--json",
                                                  *(["--rebuild"] if mode == "rebuild" else [])),
-                                 cwd=PROJECT_ROOT, env=procs.env(), stdout=fo, stderr=fe, start_new_session=True)
+                                 cwd=PROJECT_ROOT, env=procs.env(), stdout=fo, stderr=fe, start_new_session=True,
+                                 **procs.as_from_a_terminal())
         try:
             started = time.monotonic()
             while p.poll() is None and time.monotonic() - started < delay:
