@@ -83,7 +83,8 @@ def issuer(meta: dict, lines: list[str], from_text) -> str | None:
         return str(meta["author"]).strip()
     head = [ln.strip() for ln in lines[:12] if ln.strip()]
     for ln in head:
-        m = _ZH_LAW_BODY.search(ln) or _ZH_ORDER.search(ln)
+        # each pattern only where its fixed words are (searching every line with them was slow)
+        m = ("次会议" in ln and _ZH_LAW_BODY.search(ln)) or ("令" in ln and _ZH_ORDER.search(ln))
         if m:
             return m.group(1)
     if from_text is not None and from_text.issuer:
