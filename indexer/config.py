@@ -142,9 +142,17 @@ class Settings:
         return self.index_dir / "cache"
 
 
+INSTALL_CACHE_DIR = PROJECT_ROOT / "instance" / "cache"  # what depends on the installed packages only
+
+
 def lexicon_cache_dir() -> Path:
-    """Where the cleaned lexicon is kept between processes: LEXICON_CACHE_DIR, else the index's cache folder."""
-    return Path(os.environ["LEXICON_CACHE_DIR"]) if os.environ.get("LEXICON_CACHE_DIR") else Settings.from_env().cache_dir
+    """Where the cleaned lexicon is kept between processes: LEXICON_CACHE_DIR, else the install's
+    cache folder (the lexicon depends on the installed dictionaries, not on an index: every index
+    folder shares it), else, where that cannot be written, the index's cache folder."""
+    if os.environ.get("LEXICON_CACHE_DIR"):
+        return Path(os.environ["LEXICON_CACHE_DIR"])
+    existing = next(p for p in (INSTALL_CACHE_DIR, *INSTALL_CACHE_DIR.parents) if p.exists())
+    return INSTALL_CACHE_DIR if os.access(existing, os.W_OK) else Settings.from_env().cache_dir
 
 
 # --- Search backend: the local Whoosh index or a Typesense cluster ------------------------------

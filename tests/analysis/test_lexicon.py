@@ -137,3 +137,15 @@ def test_cache_is_written_once_and_read_back(tmp_path):
 
 def test_the_packaged_dictionary_is_a_recent_full_edition():
     assert len(get_lexicon()) > 100_000
+
+
+def test_every_index_folder_shares_the_install_cache(monkeypatch, tmp_path):
+    """The lexicon depends on the installed dictionaries only: a new index folder does not build it again."""
+    from indexer import config
+
+    monkeypatch.delenv("LEXICON_CACHE_DIR", raising=False)
+    for index in ("one", "two"):
+        monkeypatch.setenv("INDEX_DIR", str(tmp_path / index))
+        assert config.lexicon_cache_dir() == config.INSTALL_CACHE_DIR
+    monkeypatch.setenv("LEXICON_CACHE_DIR", str(tmp_path / "mine"))
+    assert config.lexicon_cache_dir() == tmp_path / "mine"
