@@ -50,8 +50,8 @@ WARM_UP_QUERIES = ("海关 合作", "customs cooperation", '"single window"')
 
 def _warm_up(application: Flask):
     """Answer a few searches before anyone asks. The first search of a process loads the query
-    expansion: the CC-CEDICT lexicon (~4 s the first time for an index folder, ~0.4 s from its
-    cache after), the taxonomy's variants and the lemmatiser; the pages answer meanwhile."""
+    expansion: the CC-CEDICT lexicon (~4 s the first time on an install, ~0.4 s from its cache
+    after), the taxonomy's variants and the lemmatiser; the pages answer meanwhile."""
     import threading
     import time
 

@@ -15,8 +15,9 @@ announcement" and 联合军演 "joint military exercise" teach 联合 ↔ joint,
 
 Parsing and learning take ~4 s, so the cleaned tables are kept as one JSON file (13 MB, ours; no
 third-party pickle is ever loaded) in a cache folder — `LEXICON_CACHE_DIR`, else the install's
-`instance/cache` (config.lexicon_cache_dir) — and read back in ~0.4 s, keyed by the dictionary file, jieba's dictionary and
-`LEXICON_VERSION`. The tables keep one string per headword, decoded on lookup: ~60 MB resident.
+`instance/cache` (config.lexicon_cache_dir) — and read back in ~0.4 s, keyed by the dictionary
+file, jieba's dictionary and `LEXICON_VERSION`. The tables keep one string per headword, decoded
+on lookup: ~60 MB resident.
 """
 from __future__ import annotations
 

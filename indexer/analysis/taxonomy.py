@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 

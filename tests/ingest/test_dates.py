@@ -69,3 +69,21 @@ def test_targets_and_names_are_not_a_passages_years():
     text = "shall be eliminated by 1 January 2009 for ASEAN-6"
     i = text.index("1 January")
     assert in_passing(text, i, i + len("1 January 2009"))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from indexer.ingest import dates as _dates  # noqa: E402
+
+_PIECES = ["May", "may", "SEPT", "ſept", "Aprıl", "June", "Dec.", "jan", "7", "21", "2004", "1999", " ", ", ",
+           "of ", "on ", "年", "月", "日", "the ", "day", "x", "\u212a"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_month_patterns_are_skipped_only_where_none_can_match(text):
+    """The quick check that spares the case-insensitive month patterns never hides a date they would find."""
+    month_patterns = [_dates._EN_DATE, _dates._M_EN_DMY, _dates._M_EN_MDY, _dates._M_EN_MY]
+    if any(p.search(text) for p in month_patterns):
+        assert _dates._names_a_month(text)
