@@ -3,59 +3,36 @@
 Skipped, with the reason, when /usr/bin/chromium is missing (`make browser-deps` installs it as
 root). Screenshots of the search and partner pages land in tests/artifacts/.
 """
-import os
 import re
-import threading
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from indexer.config import PROJECT_ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
+from tests.web import browsers
 
 pytestmark = pytest.mark.browser
-
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"browser tests skipped: {CHROMIUM} not found (run `make browser-deps` as root, "
-                "or apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests skipped: playwright is not installed")
+sync_api = browsers.require_chromium()
 
 
 @pytest.fixture(scope="module")
 def server(sample_settings, sample_index):
     """The app served by waitress on a free port of 127.0.0.1, in a thread."""
-    from waitress import create_server
-
     from app import create_app
 
-    srv = create_server(create_app(sample_settings), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    thread.join(timeout=5)
+    with browsers.served(create_app(sample_settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with browsers.chromium(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    pg = context.new_page()
-    errors = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    context, pg, errors = browsers.new_page(browser)
     yield pg
     context.close()
     assert errors == [], errors  # no script error, no CSP violation
@@ -95,7 +72,7 @@ def test_search_tick_two_partners_remove_one_pick_a_year_and_open_the_passage(pa
     both = total(page)
     assert only_kaz <= both <= all_docs  # OR within a facet
     assert page.locator(".constraints .chip").count() == 3  # the words and two partners
-    page.screenshot(path=str(_artifact("search-desktop.png")), full_page=True)
+    page.screenshot(path=str(browsers.artifact("search-desktop.png")), full_page=True)
 
     with page.expect_navigation():
         page.click('a.chip-remove[aria-label="Remove Partner Kazakhstan"]')
@@ -146,7 +123,7 @@ def test_partner_page_timeline_and_screenshot(page, server):
     assert page.title().startswith("World Customs Organization")
     years = [int(y) for y in page.locator(".tl-year .tl-y").evaluate_all("els => els.map(e => e.firstChild.textContent)")]
     assert years == sorted(years) and years[0] < 1990 and years[-1] >= 2010
-    page.screenshot(path=str(_artifact("partner-desktop.png")), full_page=True)
+    page.screenshot(path=str(browsers.artifact("partner-desktop.png")), full_page=True)
     # a bar of the chart takes the reader to that year of the timeline
     bar = page.locator("svg.histogram a.bar").last
     bar.click()
@@ -214,7 +191,7 @@ def test_readable_on_a_phone(browser, server):
         width = pg.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (url, width)  # nothing wider than the screen
         if shot:
-            pg.screenshot(path=str(_artifact(shot)), full_page=True)
+            pg.screenshot(path=str(browsers.artifact(shot)), full_page=True)
     pg.goto(server + "/search?q=知识产权")
     panel = pg.locator("details.filters-panel")
     assert panel.get_attribute("open") is None  # filters folded away on a phone
@@ -277,10 +254,6 @@ def test_events_register_in_chinese_and_without_javascript(browser, server):
     pg.screenshot(path=str(shots / "chronicle-phone.png"), full_page=False)
     phone.close()
 
-
-def _artifact(name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS / name
 
 
 def test_the_page_says_what_happened_to_a_search(page, server):

@@ -4,65 +4,37 @@ the browser's own viewer at the passage's page, "more like this", and the page f
 Skipped, with the reason, when /usr/bin/chromium is missing (`make browser-deps`). Screenshots go
 to tests/artifacts/ (the ones in docs/screenshots/ are copies of these).
 """
-import os
 import re
-import threading
-from pathlib import Path
 
 import pytest
 
-from indexer.config import PROJECT_ROOT
+from tests.web import browsers
 from tests.web.conftest import GBK, PLAN
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 CAREC = "carec-ccc4-statement-2005.txt"
 GAZETTEER = "customs-gazetteer-international-cooperation-ocr.txt"
 
 pytestmark = pytest.mark.browser
-
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"browser tests skipped: {CHROMIUM} not found (run `make browser-deps` as root, "
-                "or apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests skipped: playwright is not installed")
+sync_api = browsers.require_chromium()
 
 
 @pytest.fixture(scope="module")
 def server(reading_app):
     """The reading corpus's app served by waitress on a free port of 127.0.0.1, in a thread."""
-    from waitress import create_server
-
-    srv = create_server(reading_app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.effective_port}"
-    srv.close()
-    thread.join(timeout=5)
+    with browsers.served(reading_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    with browsers.chromium(sync_api) as b:
         yield b
-        b.close()
-
-
-def _context(browser, **kw):
-    context = browser.new_context(**({"viewport": {"width": 1280, "height": 900}, "locale": "en-US"} | kw))
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "chrome-extension" not in m.location.get("url", "") else None)
-    return context, pg, errors
 
 
 @pytest.fixture()
 def page(browser):
-    context, pg, errors = _context(browser)
+    context, pg, errors = browsers.new_page(browser)
     yield pg
     context.close()
     assert errors == [], errors  # no script error, no CSP violation
@@ -70,15 +42,14 @@ def page(browser):
 
 @pytest.fixture()
 def phone(browser):
-    context, pg, errors = _context(browser, locale="zh-CN", **PHONE)
+    context, pg, errors = browsers.new_page(browser, locale="zh-CN", **PHONE)
     yield pg
     context.close()
     assert errors == [], errors
 
 
-def shot(pg, name: str, full_page: bool = True) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
+def shot(pg, name: str, full_page: bool = True):
+    path = browsers.artifact(name)
     pg.screenshot(path=str(path), full_page=full_page)
     return path
 
@@ -155,7 +126,7 @@ def test_more_like_this_on_a_phone(phone, server):
 
 @pytest.mark.parametrize("width", [1280, 390, 320])
 def test_the_years_of_a_document_never_break_inside_a_number(browser, server, width):
-    context, pg, errors = _context(browser, **(PHONE | {"viewport": {"width": width, "height": 844}}))
+    context, pg, errors = browsers.new_page(browser, **(PHONE | {"viewport": {"width": width, "height": 844}}))
     pg.goto(f"{server}/doc/{GAZETTEER}?ui=en")
     years = pg.locator("dd.years a")
     assert years.count() > 10
@@ -166,8 +137,7 @@ def test_the_years_of_a_document_never_break_inside_a_number(browser, server, wi
     assert spans and all(re.fullmatch(r"\d{4}(, \d{4})*", s) for s in spans)
     assert pg.evaluate("document.documentElement.scrollWidth") <= width
     if width == 390:
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.locator(".meta-block.tags").screenshot(path=str(ARTIFACTS / "doc-years-phone.png"))
+        pg.locator(".meta-block.tags").screenshot(path=str(browsers.artifact("doc-years-phone.png")))
     context.close()
     assert errors == []
 
