@@ -1,7 +1,9 @@
 """The yardstick of index build speed: plain `jieba.lcut` (HMM on, as by default) over the same
 files, on one core, dictionary loaded before the clock starts.
 
-    .venv/bin/python -m bench.jieba_speed CORPUS_DIR     # prints {"bytes", "seconds", "mb_per_s", "files"}
+    .venv/bin/python -m bench.jieba_speed CORPUS_DIR [MB]  # prints {"bytes", "seconds", "mb_per_s", "files"}
+
+MB, when given and not 0, times only the corpus's first MB megabytes (files in name order).
 """
 from __future__ import annotations
 
@@ -49,4 +51,5 @@ def measure(corpus: Path, limit_bytes: int | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(Path(sys.argv[1]))))
+    mb = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    print(json.dumps(measure(Path(sys.argv[1]), int(mb * 1e6) or None)))

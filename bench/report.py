@@ -18,6 +18,12 @@ def _f(v, fmt="{:.2f}") -> str:
     return "–" if v is None else fmt.format(v)
 
 
+def _sample(jieba: dict, corpus_bytes: int) -> str:
+    """' (first N MB)' where jieba was timed on part of the corpus only."""
+    done = jieba.get("bytes")
+    return f" (first {done / 1e6:.3g} MB)" if done and done < corpus_bytes else ""
+
+
 def markdown(results: dict) -> str:
     """Tables per size: build, index, incremental rebuild, queries (ours vs baseline), server."""
     meta = results["meta"]
@@ -34,7 +40,7 @@ def markdown(results: dict) -> str:
         b, j, ix = s["build"], s["jieba"], s["index"]
         lines.append(
             f"| {n} | {s['corpus']['passages']} | {s['corpus']['documents']} | {s['corpus']['bytes'] / 1e6:.1f} | "
-            f"{_f(b['mb_per_s'])} | {_f(j['mb_per_s'])} | **{_f(s['ratios'].get('build_vs_jieba'))}×** | {_f(b['docs_per_s'], '{:.0f}')} | "
+            f"{_f(b['mb_per_s'])} | {_f(j['mb_per_s'])}{_sample(j, s['corpus']['bytes'])} | **{_f(s['ratios'].get('build_vs_jieba'))}×** | {_f(b['docs_per_s'], '{:.0f}')} | "
             f"{_mb(b['peak_main_rss'])} / {_mb(b['peak_tree_rss'])} | {_f(ix['engine_over_text'])} (+ store {_f(ix['store_over_text'])}) | "
             f"{_f(ix['bigram_share'] * 100 if ix.get('bigram_share') is not None else None, '{:.0f}%')} | "
             f"{_f(s.get('baseline_build', {}).get('mb_per_s'))} |")
