@@ -1,9 +1,9 @@
 """Did you mean: a respelling of a query, offered only if it finds more.
 
-Two respellings are tried: each unknown word replaced by the nearest word of the index's own
-vocabulary (or, for an English word, of the general lexicon's: its translations may be in the
-index), and each word that is a slip of a partner's or topic's name (in either language) replaced
-by the name; the one finding more documents is offered.
+Two respellings are tried: each unknown word (for English, one the general lexicon does not
+know either) replaced by the nearest word of the index's own vocabulary (or of the lexicon's: its
+translations may be in the index), and each word that is a slip of a partner's or topic's name
+(in either language) replaced by the name; the one finding more documents is offered.
 """
 from __future__ import annotations
 
@@ -39,14 +39,18 @@ def did_you_mean(backend, plan: QueryPlan, query: str, filters: Filters, planner
             candidates = [raw] if 3 <= len(raw) <= SUGGEST_MAX_LEN and not backend.term_frequency(raw) else []
             max_distance, prefix = 1, 0
         else:
-            candidates = [w for w in c.words if 4 <= len(w) <= SUGGEST_MAX_LEN and not backend.term_frequency(w)]
+            # a word the dictionary knows is spelt right, though the index lacks it (road: its
+            # translations may have found what was meant); respelling it into the index's nearest
+            # word would offer a different query (road -> rocb)
+            candidates = [w for w in c.words if 4 <= len(w) <= SUGGEST_MAX_LEN and not backend.term_frequency(w)
+                          and not get_lexicon().chinese_for(w)]
             max_distance, prefix = 2, 1
         for word in candidates:
             tried += 1
             if tried > SUGGEST_MAX_WORDS:  # each look-up walks the term dictionary
                 break
             found = backend.similar_terms(word, max_distance, prefix)
-            if not found and not han and not get_lexicon().chinese_for(word):
+            if not found and not han:
                 # a misspelt English word the index lacks: the dictionary's nearest may translate into words it has
                 found = get_lexicon().nearest_english(word, max_distance)[:1]
             if found:
