@@ -68,13 +68,17 @@ class Clause:
     def fuzzy_bigrams(self) -> list[tuple[tuple[str, ...], int]]:
         """For OCR-damaged text: (distinct bigrams, how many must occur in one passage) per Chinese
         alternative of at least five characters; a quarter of the bigrams may be missing."""
+        return [spec for _i, spec in self.fuzzy_alternatives()]
+
+    def fuzzy_alternatives(self) -> list[tuple[int, tuple[tuple[str, ...], int]]]:
+        """`fuzzy_bigrams`, each with the number of the alternative it comes from."""
         if self.prefix or self.negated:
             return []
         out = []
-        for alt in self.alternatives:
+        for i, alt in enumerate(self.alternatives):
             bgs = tuple(dict.fromkeys(alt.bigrams))
             if MIN_FUZZY_BIGRAMS <= len(bgs) <= MAX_FUZZY_BIGRAMS and alt.has_han:
-                out.append((bgs, len(bgs) - max(1, len(bgs) // 4)))
+                out.append((i, (bgs, len(bgs) - max(1, len(bgs) // 4))))
         return out
 
 

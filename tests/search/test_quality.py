@@ -139,3 +139,11 @@ def test_with_filters_the_passage_meeting_them_is_shown_first(sample_index):
     first = carec.excerpts[0].snippet
     assert "乌兹别克斯坦" in first.plain()
     assert ("乌兹别克斯坦", True) in first.parts  # the partner ticked is marked too
+
+
+@pytest.mark.parametrize("q", ["单一窗口", "單一窗口", "single window"])
+def test_the_document_about_a_subject_outranks_one_naming_a_rarer_equivalent_once(sample_index, q):
+    """The slides speak of 单一窗口 on many pages; the CAREC statement names 单一电子窗口 once. BM25 gave
+    the rarer, longer equivalent more than the word asked for, and the statement came first."""
+    hits = sample_index.search(SearchRequest(q=q)).hits
+    assert hits[0].doc.doc_id == "customs-clearance-integration-reform-slides-2016.txt"

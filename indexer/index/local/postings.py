@@ -260,6 +260,17 @@ class Postings:
         return got
 
     # -- scoring ---------------------------------------------------------------------------
+    def one_occurrence(self, field: str, text: str) -> float:
+        """The score of a term found once in a passage of average length: its idf (0 when no
+        passage holds it). The caller holds the lock (the term dictionary is read)."""
+        if field in self._virtual:
+            hit = self._cache.get((field, text))
+            n = len(hit.docnums) if hit is not None else len(self._virtual[field](text))
+            return float(np.log(self.n / (n + 1)) + 1.0) if n else 0.0
+        if not self.searcher.doc_frequency(field, text):
+            return 0.0
+        return float(self.searcher.idf(field, text))
+
     def term_scores(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, Whoosh's BM25F score of the term in each): the same formula and inputs as
         whoosh.scoring.BM25FScorer (global idf and average length, byte-encoded field lengths)."""

@@ -16,7 +16,7 @@ from indexer.search.plan import QueryPlan
 
 from .matcher import Matcher
 from .postings import Postings, first_of_each, unique
-from .queries import FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, scoring_query
+from .queries import FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, equivalent_scales, scoring_query
 from .ranker import Ranker
 
 FILTER_PASSAGE_BOOST = 1.5  # a passage that itself meets the filters beats one that only shares its document
@@ -34,8 +34,8 @@ class Ranking:
         self._lock = lock
 
     def _ranker(self, plan: QueryPlan, allowed: np.ndarray, tiebreak: np.ndarray) -> Ranker:
-        with self._lock:  # prefix clauses read the term dictionary
-            q = scoring_query(plan, self.postings.reader)
+        with self._lock:  # prefix clauses and the equivalents' caps read the term dictionary
+            q = scoring_query(plan, self.postings.reader, self.postings.one_occurrence)
         return Ranker(self.postings, q, allowed, tiebreak)
 
     def _allowed(self, rows: np.ndarray) -> np.ndarray:
@@ -122,34 +122,45 @@ class Ranking:
         return best
 
     def _near_match_bonus(self, plan: QueryPlan, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Extra score for passages holding most bigrams of a long clause (damaged text, low weight)
-        or of a Chinese string typed as a whole (the passage that reads as typed, or nearly), as
-        (docnums, bonus); `allowed` is by docnum."""
-        specs = [(bigrams, need, FUZZY_BIGRAM_WEIGHT) for c in plan.positive for bigrams, need in c.fuzzy_bigrams()]
-        specs += [(near[0], near[1], GROUP_BIGRAM_WEIGHT) for g in plan.groups if (near := g.near_bigrams())]
-        bonus = None
-        for bigrams, need, weight in specs:
-            docnums = self.matcher.bigram_docnums(bigrams, need)
-            subset = docnums[allowed[docnums]] if len(docnums) else docnums
-            if not len(subset):
-                continue
-            total = np.zeros(len(subset))
-            for b in bigrams:
-                d, s = self.postings.term_scores("bigrams", b)
-                if not len(d):
-                    continue
-                i = np.searchsorted(d, subset)
-                i[i >= len(d)] = 0
-                hit = d[i] == subset
-                total[hit] += s[i[hit]]
-            score = total * weight
-            if bonus is None:
-                bonus = np.zeros(len(allowed))
-            bonus[subset[score > 0]] += score[score > 0]
-        if bonus is None:
+        """Extra score for passages holding most bigrams of a long clause (damaged text, low weight;
+        a clause's best alternative, weighted and scaled as in scoring) or of a Chinese string typed
+        as a whole (the passage that reads as typed, or nearly), as (docnums, bonus); `allowed` is
+        by docnum."""
+        clauses = [(c, alternatives) for c in plan.positive if (alternatives := c.fuzzy_alternatives())]
+        with self._lock:  # the equivalents' scales read the term dictionary
+            scales = [equivalent_scales(c, self.postings.reader, self.postings.one_occurrence) for c, _a in clauses]
+        nears = [near for g in plan.groups if (near := g.near_bigrams())]
+        if not clauses and not nears:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        bonus = np.zeros(len(allowed))
+        for (c, alternatives), factors in zip(clauses, scales):
+            best = np.zeros(len(allowed))  # a clause's ways count once, at their best, as in scoring
+            for i, (bigrams, need) in alternatives:
+                weight = FUZZY_BIGRAM_WEIGHT * c.alternatives[i].weight * factors[i]
+                self._add_near(best, bigrams, need, weight, allowed, np.maximum)
+            bonus += best
+        for bigrams, need in nears:
+            self._add_near(bonus, bigrams, need, GROUP_BIGRAM_WEIGHT, allowed, np.add)
         docnums = np.flatnonzero(bonus)
         return docnums, bonus[docnums]
+
+    def _add_near(self, into: np.ndarray, bigrams, need: int, weight: float, allowed: np.ndarray, combine) -> None:
+        """Combine into `into` (by docnum) the weighted bigram scores of the allowed passages holding
+        at least `need` of the bigrams."""
+        docnums = self.matcher.bigram_docnums(bigrams, need)
+        subset = docnums[allowed[docnums]] if len(docnums) else docnums
+        if not len(subset):
+            return
+        total = np.zeros(len(subset))
+        for b in bigrams:
+            d, s = self.postings.term_scores("bigrams", b)
+            if not len(d):
+                continue
+            i = np.searchsorted(d, subset)
+            i[i >= len(d)] = 0
+            hit = d[i] == subset
+            total[hit] += s[i[hit]]
+        into[subset] = combine(into[subset], total * weight)
 
 
 def _plus(d: np.ndarray, score: np.ndarray, bonus_d: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

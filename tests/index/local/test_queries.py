@@ -39,3 +39,22 @@ def test_a_clause_scores_its_best_way_of_matching():
     q = queries.clause_scoring(clause)
     assert isinstance(q, wq.DisjunctionMax) and len(q.subqueries) > 3
     assert queries.clause_query(clause).subqueries == q.subqueries
+
+
+def test_one_occurrence_of_an_equivalent_scores_at_most_its_weight_times_the_typed_forms():
+    from indexer.search.plan import Alternative, Clause
+
+    idf = {"wco": 2.0, "world": 3.0, "organization": 4.0, "rilo": 1.0}
+    one = lambda field, term: idf.get(term, 0.0) if field != "tags" else 0.0  # noqa: E731
+    clause = Clause("wco", alternatives=[Alternative("wco", ["wco"], []),
+                                         Alternative("World Organization", ["world", "organization"], [], 0.7),
+                                         Alternative("RILO", ["rilo"], [], 0.7),
+                                         Alternative("OMD", ["omd"], [], 0.7)])
+    scales = queries.equivalent_scales(clause, None, one)
+    assert scales[1] == 0.7 * 2.0 / (0.7 * 7.0)  # two words' idf summed (7) brought down to the typed form's (2)
+    assert scales[2:] == [1.0, 1.0, 1.0]  # weaker already; in no passage; no tags
+    # where no passage holds what was typed, the first equivalent some passage holds sets the scale
+    idf["wco"] = 0.0
+    assert queries.equivalent_scales(clause, None, one)[1:3] == [1.0, 1.0]
+    idf["rilo"] = 20.0
+    assert queries.equivalent_scales(clause, None, one)[2] == 7.0 / 20.0

@@ -43,7 +43,7 @@ def whoosh_scores(searcher, q, postings) -> dict[int, float]:
 def test_numpy_ranker_gives_whooshs_scores_and_order(sample_index, q, expand):
     backend = sample_index.backend
     searcher = backend.engine.searcher
-    query = scoring_query(plan_query(q, expand), searcher.reader())
+    query = scoring_query(plan_query(q, expand), searcher.reader(), backend.postings.one_occurrence)
     n = len(backend.docnum_row)
     # every matching passage, best first, ties to the lower engine number
     whoosh = sorted(((d, s) for d, s in whoosh_scores(searcher, query, backend.postings).items() if s > 0),
