@@ -282,7 +282,10 @@ def _passes(surface: str, keep: Callable[[str], bool]) -> bool:
 
 
 def _cache_key(cedict: Path, jieba_dict: Path | None) -> str:
+    from .tokens import ANALYSIS_VERSION
+
     h = hashlib.sha1(LEXICON_VERSION.encode())
+    h.update(ANALYSIS_VERSION.encode())  # its English keys are index terms (english_term)
     for p in (cedict, jieba_dict):
         if p is not None:
             st = p.stat()

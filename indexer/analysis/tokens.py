@@ -3,7 +3,8 @@
 Two analysed views of every text:
 - words: jieba-segmented Chinese words (search mode adds dictionary sub-words at the position
   of their compound, so 海关 finds 海关总署 while phrases keep working), English words
-  lower-cased and lemmatised (Organization stays organization), acronyms kept, a small stop list;
+  lower-cased, spelt the American way (organisation, labour, programme: organization, labor,
+  program) and lemmatised (Organization stays organization), acronyms kept, a small stop list;
 - bigrams: overlapping Chinese character bigrams, for text that segmentation or OCR damaged.
 Everything is folded first (NFKC width folding, Traditional→Simplified) without changing the
 text's length, so token offsets point into the original text.
@@ -15,6 +16,7 @@ from functools import lru_cache
 
 import simplemma
 import yaml
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 
 from indexer.config import DATA_DIR
 
@@ -25,7 +27,8 @@ STOP_WORDS = frozenset(
     "a an and are as at be been but by for from has have had in into is it its of on or "
     "that the their this to was were which with will shall such there these those".split()
 )
-ANALYSIS_VERSION = "7"  # 6: tags recognise name variants (analysis/variants.py); 7: invisible characters skipped
+ANALYSIS_VERSION = "8"  # 6: tags recognise name variants (analysis/variants.py); 7: invisible characters skipped;
+# 8: British spellings indexed as American ones
 MAX_ACRONYM = 4
 
 
@@ -41,6 +44,9 @@ def english_term(word: str) -> str | None:
         return lower  # an acronym: WCO, AEO, SAFE (longer capitals are headings: lemmatised)
     if not lower.isalpha():
         return lower
+    # one term for both spellings of a word: a query finds documents written either way, and
+    # both count as one word for rarity and suggestions
+    lower = BRITISH_ENGLISH_SPELLINGS.get(lower, lower)
     return simplemma.lemmatize(lower, lang="en").lower()
 
 

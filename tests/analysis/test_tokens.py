@@ -38,6 +38,13 @@ def test_english_lemmas_acronyms_and_stop_words():
     assert terms("rules of origin", "query") == ["rule", "origin"]
 
 
+def test_british_and_american_spellings_are_one_term():
+    for british, american in [("organisations", "organization"), ("Labour", "labor"), ("programme", "program"),
+                              ("authorised", "authorized"), ("harmonised", "harmonized"), ("defence", "defense")]:
+        assert english_term(british) == english_term(american), (british, american)
+    assert english_term("customs") == "custom" and english_term("rise") == "rise"  # words with one spelling stay
+
+
 def test_width_and_traditional_folding():
     assert terms("ＡＥＯ 海關合作", "query") == terms("AEO 海关合作", "query")
 

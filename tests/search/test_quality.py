@@ -147,3 +147,10 @@ def test_the_document_about_a_subject_outranks_one_naming_a_rarer_equivalent_onc
     the rarer, longer equivalent more than the word asked for, and the statement came first."""
     hits = sample_index.search(SearchRequest(q=q)).hits
     assert hits[0].doc.doc_id == "customs-clearance-integration-reform-slides-2016.txt"
+
+
+@pytest.mark.parametrize("q", ["World Customs Organisation", "organisation"])
+def test_a_british_spelling_finds_the_american_one(ix, q):
+    """english.txt writes "World Customs Organization"."""
+    res = ix.search(SearchRequest(q=q, expand=False))
+    assert "english.txt" in [h.doc.doc_id for h in res.hits] and not res.relaxed
