@@ -99,7 +99,10 @@ def equivalent_scales(c: Clause, reader, one) -> list[float]:
     the passages about what was asked; like a synonym query's blended statistics, the typed form
     sets the scale. Where no passage holds the typed form, the most trusted equivalent that some
     passage holds sets it (equivalents come most trusted first)."""
-    groups = _way_groups(c, reader)
+    return _scales(c, _way_groups(c, reader), one)
+
+
+def _scales(c: Clause, groups: list[list], one) -> list[float]:
     scales = [1.0] * len(groups)
     if not c.alternatives:
         return scales
@@ -125,7 +128,7 @@ def clause_scoring(c: Clause, reader=None, one=None):
     score found once, see `equivalent_scales`), equivalents no stronger than the words typed."""
     groups = _way_groups(c, reader)
     if one is not None:
-        scales = equivalent_scales(c, reader, one)
+        scales = _scales(c, groups, one)
         groups = [[w.with_boost(w.boost * f) for w in ways] if f < 1.0 else ways for ways, f in zip(groups, scales)]
     ways = [w for g in groups for w in g]
     return wq.DisjunctionMax(ways) if ways else wq.NullQuery
