@@ -154,3 +154,22 @@ def test_a_british_spelling_finds_the_american_one(ix, q):
     """english.txt writes "World Customs Organization"."""
     res = ix.search(SearchRequest(q=q, expand=False))
     assert "english.txt" in [h.doc.doc_id for h in res.hits] and not res.relaxed
+
+
+def test_the_document_titled_with_the_query_outranks_the_documents_citing_it(tmp_path):
+    """Only a document's first passage carries its title, so the title field's average length is a
+    fraction of a word; normalised by it, a title match counted for almost nothing and the short
+    articles citing the law came before the law itself."""
+    articles = "\n\n".join(f"第{i}条 海关统计工作应当依照规定进行，统计数据按月公布，第{i}项要求。" for i in range(1, 41))
+    history = "\n".join(f"根据{y}年全国人民代表大会常务委员会第{y - 1980}次会议《关于修改部分法律的决定》修正" for y in range(1990, 2010, 2))
+    docs = {"law.txt": f"中华人民共和国海关法\n{history}\n\n{articles}\n"}
+    for i in range(4):
+        docs[f"rule-{i}.txt"] = (f"海关第{i}号办法\n\n第一条 根据《中华人民共和国海关法》，制定本办法。\n\n"
+                                 "第二条 本办法由海关总署负责解释。\n\n第三条 本办法自公布之日起施行。\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in docs.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    assert not build(Settings.from_env(corpus, tmp_path / "index"), log=lambda *_: None, quiet=True).failed
+    hits = open_index(tmp_path / "index").search(SearchRequest(q="海关法")).hits
+    assert hits[0].doc.doc_id == "law.txt"
