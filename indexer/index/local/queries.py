@@ -126,18 +126,28 @@ def clause_query(c: Clause, reader=None):
 def clause_scoring(c: Clause, reader=None, one=None):
     """The clause in the ranking query: its best way of matching; with `one(field, term)` (a term's
     score found once, see `equivalent_scales`), equivalents no stronger than the words typed."""
+    return _clause_scoring(c, reader, one)[0]
+
+
+def _clause_scoring(c: Clause, reader, one) -> tuple:
+    """`clause_scoring`, and the factors its ways were scaled by (one per group of `_way_groups`)."""
     groups = _way_groups(c, reader)
-    if one is not None:
-        scales = _scales(c, groups, one)
-        groups = [[w.with_boost(w.boost * f) for w in ways] if f < 1.0 else ways for ways, f in zip(groups, scales)]
-    ways = [w for g in groups for w in g]
-    return wq.DisjunctionMax(ways) if ways else wq.NullQuery
+    scales = _scales(c, groups, one) if one is not None else [1.0] * len(groups)
+    ways = [w.with_boost(w.boost * f) if f < 1.0 else w for g, f in zip(groups, scales) for w in g]
+    return (wq.DisjunctionMax(ways) if ways else wq.NullQuery), scales
 
 
 def scoring_query(plan: QueryPlan, reader=None, one=None):
     """The query that ranks passages: every clause, plus a bonus for all words close together
     (`one`: see `clause_scoring`)."""
-    parts = [clause_scoring(c, reader, one) for c in plan.positive]
+    return ranking_query(plan, reader, one)[0]
+
+
+def ranking_query(plan: QueryPlan, reader=None, one=None) -> tuple:
+    """`scoring_query`, and each positive clause's `equivalent_scales` (the near-match bonus weighs
+    a clause's alternatives as its ways are weighed)."""
+    scored = [_clause_scoring(c, reader, one) for c in plan.positive]
+    parts = [q for q, _scales in scored]
     words = [w for c in plan.positive if not c.prefix for w in c.words]
     if len(plan.positive) > 1 and len(words) > 1:
         parts.append(wq.Phrase("text", words, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
@@ -146,4 +156,4 @@ def scoring_query(plan: QueryPlan, reader=None, one=None):
         parts.append(wq.Phrase("text", g.words, slop=1, boost=PROXIMITY_BOOST))
         if len(g.bigrams) >= 2:
             parts.append(wq.Phrase("bigrams", g.bigrams, boost=PROXIMITY_BOOST))
-    return wq.Or(parts)
+    return wq.Or(parts), [scales for _q, scales in scored]

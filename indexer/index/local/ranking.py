@@ -16,7 +16,7 @@ from indexer.search.plan import QueryPlan
 
 from .matcher import Matcher
 from .postings import Postings, first_of_each, unique
-from .queries import FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, equivalent_scales, scoring_query
+from .queries import FUZZY_BIGRAM_WEIGHT, GROUP_BIGRAM_WEIGHT, ranking_query
 from .ranker import Ranker
 
 FILTER_PASSAGE_BOOST = 1.5  # a passage that itself meets the filters beats one that only shares its document
@@ -33,10 +33,11 @@ class Ranking:
         self.pids = pid_of_docnum
         self._lock = lock
 
-    def _ranker(self, plan: QueryPlan, allowed: np.ndarray, tiebreak: np.ndarray) -> Ranker:
+    def _ranker(self, plan: QueryPlan, allowed: np.ndarray, tiebreak: np.ndarray) -> tuple[Ranker, tuple]:
+        """The ranker of a plan over the allowed passages, and the near-match bonus that joins its scores."""
         with self._lock:  # prefix clauses and the equivalents' caps read the term dictionary
-            q = scoring_query(plan, self.postings.reader, self.postings.one_occurrence)
-        return Ranker(self.postings, q, allowed, tiebreak)
+            q, scales = ranking_query(plan, self.postings.reader, self.postings.one_occurrence)
+        return Ranker(self.postings, q, allowed, tiebreak), self._near_match_bonus(plan, scales, allowed)
 
     def _allowed(self, rows: np.ndarray) -> np.ndarray:
         """Docnums of the live passages of the documents in a row mask."""
@@ -53,8 +54,7 @@ class Ranking:
             return []
         allowed = self._allowed(mask)
         pids = self.pids
-        ranker = self._ranker(plan, allowed, pids)
-        fuzzy = self._near_match_bonus(plan, allowed)
+        ranker, fuzzy = self._ranker(plan, allowed, pids)
         limit = max(50, need * 6)
         while True:  # arrays, not a dict and a sort of Python tuples: the bonus can reach every passage
             top = ranker.top(limit)
@@ -90,9 +90,8 @@ class Ranking:
         page = np.zeros(self.matcher.n_docs, dtype=bool)
         page[rows] = True
         allowed = self._allowed(page)
-        ranker = self._ranker(plan, allowed, self.pids)
-        return self._best_of_rows(ranker, rows, allowed, self._near_match_bonus(plan, allowed), preferred,
-                                  per_document)
+        ranker, bonus = self._ranker(plan, allowed, self.pids)
+        return self._best_of_rows(ranker, rows, allowed, bonus, preferred, per_document)
 
     def _best_of_rows(self, ranker: Ranker, rows: list[int], allowed: np.ndarray, bonus: tuple,
                       preferred: np.ndarray | None, per_document: int) -> dict[int, list[tuple[int, float]]]:
@@ -121,19 +120,19 @@ class Ranking:
                 found.append((int(pids[k]), float(scores[k])))
         return best
 
-    def _near_match_bonus(self, plan: QueryPlan, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _near_match_bonus(self, plan: QueryPlan, scales: list[list[float]],
+                          allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Extra score for passages holding most bigrams of a long clause (damaged text, low weight;
-        a clause's best alternative, weighted and scaled as in scoring) or of a Chinese string typed
-        as a whole (the passage that reads as typed, or nearly), as (docnums, bonus); `allowed` is
-        by docnum."""
-        clauses = [(c, alternatives) for c in plan.positive if (alternatives := c.fuzzy_alternatives())]
-        with self._lock:  # the equivalents' scales read the term dictionary
-            scales = [equivalent_scales(c, self.postings.reader, self.postings.one_occurrence) for c, _a in clauses]
+        a clause's best alternative, weighted and scaled by `scales` as in scoring) or of a Chinese
+        string typed as a whole (the passage that reads as typed, or nearly), as (docnums, bonus);
+        `allowed` is by docnum."""
+        clauses = [(c, alternatives, factors) for c, factors in zip(plan.positive, scales)
+                   if (alternatives := c.fuzzy_alternatives())]
         nears = [near for g in plan.groups if (near := g.near_bigrams())]
         if not clauses and not nears:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         bonus = np.zeros(len(allowed))
-        for (c, alternatives), factors in zip(clauses, scales):
+        for c, alternatives, factors in clauses:
             best = np.zeros(len(allowed))  # a clause's ways count once, at their best, as in scoring
             for i, (bigrams, need) in alternatives:
                 weight = FUZZY_BIGRAM_WEIGHT * c.alternatives[i].weight * factors[i]
